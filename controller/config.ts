@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { Value } from 'typebox/value';
+import { DEFAULT_BUILDING_FILE } from './building/load.js';
+
+/**
+ * The only place that reads process.env. Settings come from the environment; a JSON config
+ * file named by CONFIG_FILE may add to them (the environment wins). Everything is validated
+ * once at boot and every problem is reported together.
+ */
+const port = (fallback?: number) =>
+  Type.Integer({ minimum: 0, maximum: 65_535, ...(fallback === undefined ? {} : { default: fallback }) });
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const ConfigSchema = Type.Object({
+  HTTP_HOST: Type.String({ default: '0.0.0.0' }),
+  HTTP_PORT: port(3000),
+  MQTT_HOST: Type.String({ default: '0.0.0.0' }),
+  MQTT_PORT: port(1883),
+  MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|tcp|tls)://', description: 'External broker; when set no embedded broker starts' })),
+  MQTT_USERNAME: Type.String({ default: 'controller', minLength: 1, description: "The controller's own identity on the broker" }),
+  MQTT_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  MQTT_GATEWAY_CLIENT_ID: Type.String({ default: 'controller-gateway', minLength: 1 }),
+  MQTTS_PORT: Type.Optional(port()),
+  MQTT_TLS_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  MQTT_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  MQTT_TLS_CA: Type.Optional(Type.String({ minLength: 1 })),
+  DATA_DIR: Type.String({ default: './data', minLength: 1 }),
+  BUILDING_FILE: Type.String({ default: DEFAULT_BUILDING_FILE, minLength: 1 }),
+  LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info' }),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12, description: 'Password of the first admin; printed once when generated' })),
+  DB_SYNCHRONOUS: Type.Enum(['FULL', 'NORMAL'], { default: 'FULL', description: 'FULL survives a power loss' }),
+  DEVICE_OFFLINE_AFTER_S: Type.Integer({ minimum: 5, maximum: 86_400, default: 90 }),
+  SESSION_TTL_H: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
+}, { additionalProperties: false });
+type RawConfig = Static<typeof ConfigSchema>;
+
+export interface Config {
+  http: { host: string; port: number; trustProxy: boolean; sessionTtlMs: number };
+  mqtt: {
+    /** Embedded broker listener; absent when an external broker is used. */
+    embedded?: { host: string; port: number; tls?: { port: number; certFile: string; keyFile: string; caFile?: string } };
+    external?: { url: string };
+    username: string;
+    password?: string;
+    gatewayClientId: string;
+  };
+  dataDir: string;
+  dbFile: string;
+  dbSynchronous: 'FULL' | 'NORMAL';
+  buildingFile: string;
+  logLevel: string;
+  adminPassword?: string;
+  deviceOfflineAfterMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const checker = Compile(ConfigSchema);
+const keys = Object.keys(ConfigSchema.properties) as (keyof RawConfig)[];
+
+function fromFile(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new ConfigError([`CONFIG_FILE: ${file} does not exist`]);
+  try {
+    const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not a JSON object');
+    return json as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError([`CONFIG_FILE: ${file}: ${(err as Error).message}`]);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, unknown> = env.CONFIG_FILE ? fromFile(env.CONFIG_FILE) : {};
+  for (const key of keys) {
+    const value = env[key];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const problems: string[] = [];
+  for (const key of Object.keys(merged)) {
+    if (!keys.includes(key as keyof RawConfig)) problems.push(`${key}: unknown setting`);
+  }
+  const known = Object.fromEntries(Object.entries(merged).filter(([k]) => keys.includes(k as keyof RawConfig)));
+  const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, known));
+  if (!checker.Check(converted)) {
+    for (const e of checker.Errors(converted)) {
+      const allowed = 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : '';
+      const got = JSON.stringify(Value.Pointer.Get(converted, e.instancePath));
+      problems.push(`${e.instancePath.slice(1) || 'config'}: ${e.message}${allowed} (got ${got})`);
+    }
+  }
+  const raw = converted as RawConfig;
+  const tlsKeys = [raw.MQTTS_PORT, raw.MQTT_TLS_CERT, raw.MQTT_TLS_KEY].filter((v) => v !== undefined).length;
+  if (tlsKeys !== 0 && tlsKeys !== 3) problems.push('MQTTS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY go together: set all three or none');
+  for (const f of [raw.MQTT_TLS_CERT, raw.MQTT_TLS_KEY, raw.MQTT_TLS_CA]) {
+    if (typeof f === 'string' && !existsSync(f)) problems.push(`TLS file ${f} does not exist`);
+  }
+  if (raw.MQTT_URL !== undefined && raw.MQTT_PASSWORD === undefined) {
+    problems.push('MQTT_PASSWORD: required with MQTT_URL (the controller\'s password on the external broker)');
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  return toConfig(raw);
+}
+
+function toConfig(raw: RawConfig): Config {
+  const dataDir = resolve(raw.DATA_DIR);
+  const mqtt: Config['mqtt'] = { username: raw.MQTT_USERNAME, gatewayClientId: raw.MQTT_GATEWAY_CLIENT_ID };
+  if (raw.MQTT_PASSWORD !== undefined) mqtt.password = raw.MQTT_PASSWORD;
+  if (raw.MQTT_URL !== undefined) {
+    mqtt.external = { url: raw.MQTT_URL };
+  } else {
+    mqtt.embedded = { host: raw.MQTT_HOST, port: raw.MQTT_PORT };
+    if (raw.MQTTS_PORT !== undefined && raw.MQTT_TLS_CERT !== undefined && raw.MQTT_TLS_KEY !== undefined) {
+      mqtt.embedded.tls = { port: raw.MQTTS_PORT, certFile: raw.MQTT_TLS_CERT, keyFile: raw.MQTT_TLS_KEY };
+      if (raw.MQTT_TLS_CA !== undefined) mqtt.embedded.tls.caFile = raw.MQTT_TLS_CA;
+    }
+  }
+  const config: Config = {
+    http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT, trustProxy: raw.TRUST_PROXY, sessionTtlMs: raw.SESSION_TTL_H * 3_600_000 },
+    mqtt,
+    dataDir,
+    dbFile: resolve(dataDir, 'controller.db'),
+    dbSynchronous: raw.DB_SYNCHRONOUS,
+    buildingFile: resolve(raw.BUILDING_FILE),
+    logLevel: raw.LOG_LEVEL,
+    deviceOfflineAfterMs: raw.DEVICE_OFFLINE_AFTER_S * 1000,
+  };
+  if (raw.ADMIN_PASSWORD !== undefined) config.adminPassword = raw.ADMIN_PASSWORD;
+  return config;
+}

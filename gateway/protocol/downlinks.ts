@@ -1,0 +1,61 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { BootId, commandEnvelope, Seq } from './common.js';
+import type { DownlinkKind } from './topics.js';
+
+const strict = { additionalProperties: false } as const;
+
+export const ACCESS_REASONS = [
+  'granted', 'unknown_credential', 'blocked', 'outside_schedule', 'zone_full', 'anti_passback',
+  'lockdown', 'pass_expired', 'wrong_pin', 'door_locked', 'not_allowed', 'error',
+] as const;
+export type AccessReason = (typeof ACCESS_REASONS)[number];
+
+export const AccessDownlink = Type.Object({
+  ...commandEnvelope,
+  inReplyTo: Type.Object({ bootId: BootId, seq: Seq }, strict),
+  grant: Type.Boolean(),
+  reason: Type.Union(ACCESS_REASONS.map((r) => Type.Literal(r))),
+  unlockMs: Type.Integer({ minimum: 0, maximum: 60_000, description: 'How long to release the lock; 0 on a deny' }),
+}, { ...strict, description: 'The controller\'s answer to a badge uplink' });
+
+export const AllowlistEntry = Type.Object({
+  uid: Type.String({ pattern: '^[0-9A-F]{8,20}$' }),
+  pinHash: Type.Optional(Type.String({ maxLength: 128 })),
+  validFrom: Type.Optional(Type.Integer({ minimum: 0 })),
+  validUntil: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Weekly windows in minutes from Monday 00:00 local time, [start, end) */
+  windows: Type.Array(Type.Tuple([Type.Integer({ minimum: 0, maximum: 10_080 }), Type.Integer({ minimum: 0, maximum: 10_080 })]), { maxItems: 64 }),
+}, strict);
+
+export const AllowlistDownlink = Type.Object({
+  ...commandEnvelope,
+  version: Type.Integer({ minimum: 0 }),
+  baseVersion: Type.Optional(Type.Integer({ minimum: 0, description: 'For a delta: the version it applies on' })),
+  mode: Type.Union([Type.Literal('full'), Type.Literal('delta')]),
+  upsert: Type.Array(AllowlistEntry, { maxItems: 5000 }),
+  remove: Type.Array(Type.String({ pattern: '^[0-9A-F]{8,20}$' }), { maxItems: 5000 }),
+  maxStalenessS: Type.Integer({ minimum: 0, description: 'How long the reader may decide alone from this list' }),
+}, { ...strict, description: 'The reader\'s offline allow-list, in full or as a delta' });
+
+export const DoorCommandDownlink = Type.Object({
+  ...commandEnvelope,
+  action: Type.Union([Type.Literal('unlock'), Type.Literal('lock'), Type.Literal('normal')]),
+  durationMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+}, { ...strict, description: 'A manager\'s remote command to a door' });
+
+export type AccessDownlink = Static<typeof AccessDownlink>;
+export type AllowlistEntry = Static<typeof AllowlistEntry>;
+export type AllowlistDownlink = Static<typeof AllowlistDownlink>;
+export type DoorCommandDownlink = Static<typeof DoorCommandDownlink>;
+
+export interface DownlinkPayloads {
+  access: AccessDownlink;
+  allowlist: AllowlistDownlink;
+  door_cmd: DoorCommandDownlink;
+}
+
+export const downlinkSchemas: { [K in DownlinkKind]: TSchema } = {
+  access: AccessDownlink,
+  allowlist: AllowlistDownlink,
+  door_cmd: DoorCommandDownlink,
+};
