@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { CommandPublisher } from '../gateway/commands.js';
+import { GatewayConnection } from '../gateway/connection.js';
+import { UplinkIngest } from '../gateway/ingest.js';
+import { createAuditLog } from './auth/audit.js';
+import { UserService } from './auth/users.js';
+import { buildingDevices } from './building/devices.js';
+import { loadBuilding } from './building/load.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/open.js';
+import { createPresenceStore } from './devices/presence-store.js';
+import { DevicePresence } from './devices/presence.js';
+import { DeviceRegistry, type DeviceConnections } from './devices/registry.js';
+import { deviceRoutes } from './devices/routes.js';
+import { EventStore } from './events/event-store.js';
+import { listDeadLetters } from './events/dead-letters.js';
+import { buildHttpApp } from './http/app.js';
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard', import.meta.url));
+
+export interface RunningSystem {
+  httpUrl: string;
+  mqttUrl: string;
+  /** The embedded broker's port; absent with an external broker. */
+  mqttPort?: number;
+  firstAdminPassword?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: builds the database, the controller services, the broker and the gateway
+ * from one validated config, starts them in order and stops them in reverse.
+ */
+export async function startSystem(config: Config, logger: Logger, clock: () => number = Date.now): Promise<RunningSystem> {
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        logger.error({ err }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    const building = loadBuilding(config.buildingFile);
+    const site = building.site.id;
+    const database = openDatabase(config.dbFile, { synchronous: config.dbSynchronous });
+    stops.push(() => database.close());
+    logger.info({ file: config.dbFile, building: building.site.name, revision: building.revision }, 'database ready');
+
+    const audit = createAuditLog({ db: database.db, clock });
+    const users = new UserService({ db: database.db, clock });
+    const firstAdmin = await users.ensureFirstAdmin(config.adminPassword);
+
+    let broker: EmbeddedBroker | undefined;
+    const connections: DeviceConnections = {
+      disconnect: (deviceId) => {
+        if (broker !== undefined) return broker.disconnect(deviceId);
+        logger.warn({ deviceId }, 'external broker: remove or change this device on the broker to close its session');
+        return false;
+      },
+    };
+    const registry = new DeviceRegistry({ sqlite: database.sqlite, clock, audit, connections });
+    const added = registry.syncBuilding(buildingDevices(building));
+    if (added > 0) logger.info({ added }, 'building devices registered');
+
+    const presence = new DevicePresence({
+      store: createPresenceStore(database.sqlite), clock, offlineAfterMs: config.deviceOfflineAfterMs, logger,
+    });
+    presence.start();
+    stops.push(() => presence.stop());
+
+    const ingest = new UplinkIngest({
+      store: new EventStore(database.sqlite),
+      logger,
+      consumer: { onUplink: (u) => presence.seen(u.deviceId, u.payload.bootId, u.receivedAt) },
+    });
+    stops.push(() => ingest.flush());
+
+    const controllerPassword = config.mqtt.password ?? randomBytes(24).toString('base64url');
+    let mqttUrl: string;
+    let mqttPort: number | undefined;
+    if (config.mqtt.embedded !== undefined) {
+      const embedded = config.mqtt.embedded;
+      broker = new EmbeddedBroker({
+        site, host: embedded.host, port: embedded.port,
+        ...(embedded.tls === undefined ? {} : { tls: embedded.tls }),
+        controller: { username: config.mqtt.username, password: controllerPassword },
+        credentials: { checkDevice: (id, secret) => registry.checkDevice(id, secret) },
+        onUplink: async (u) => {
+          await ingest.accept(u);
+        },
+        logger: logger.child({ module: 'broker' }),
+        clock,
+      });
+      const ports = await broker.start();
+      const started = broker;
+      stops.push(() => started.stop());
+      mqttPort = ports.port;
+      mqttUrl = `mqtt://127.0.0.1:${ports.port}`;
+      logger.info({ port: ports.port, tlsPort: ports.tlsPort }, 'embedded MQTT broker listening');
+    } else {
+      mqttUrl = (config.mqtt.external as { url: string }).url;
+    }
+
+    const connection = new GatewayConnection({
+      url: mqttUrl, site, username: config.mqtt.username, password: controllerPassword,
+      clientId: config.mqtt.gatewayClientId, mode: config.mqtt.embedded === undefined ? 'external' : 'embedded',
+      ingest: (u) => ingest.accept(u),
+      onStatus: (s, at) => presence.status(s.deviceId, s.state, s.bootId, at),
+      logger: logger.child({ module: 'gateway' }),
+      clock,
+    });
+    await connection.start();
+    stops.push(() => connection.stop());
+    // Commands to devices; the access, booking and door services of later work send through it.
+    const commands = new CommandPublisher({ site, publish: (t, p) => connection.publish(t, p), clock });
+
+    const app = await buildHttpApp({
+      logger: logger.child({ module: 'http' }),
+      users, audit,
+      readiness: async () => {
+        const checks = { database: database.sqlite.open, broker: connection.connected };
+        return { ready: Object.values(checks).every(Boolean), checks };
+      },
+      sessionTtlMs: config.http.sessionTtlMs,
+      trustProxy: config.http.trustProxy,
+      dashboardDir: DASHBOARD_DIR,
+      plugins: [deviceRoutes({ registry, presence, site, listDeadLetters: (limit) => listDeadLetters(database.sqlite, limit) })],
+    });
+    stops.push(() => app.close());
+    await app.listen({ host: config.http.host, port: config.http.port });
+    const address = app.server.address();
+    const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
+    const httpUrl = `http://127.0.0.1:${httpPort}`;
+    void commands;
+    logger.info({ httpUrl, mqttUrl, httpPort, mqttPort }, 'controller started');
+
+    const running: RunningSystem = { httpUrl, mqttUrl, stop: stopAll };
+    if (mqttPort !== undefined) running.mqttPort = mqttPort;
+    if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;
+    return running;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

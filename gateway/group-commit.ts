@@ -1,0 +1,53 @@
+export const groupCommitDefaults = {
+  maxBatch: 500, // records per transaction: large enough to amortise the fsync, small enough to keep latency low
+};
+
+interface Pending<I, R> {
+  item: I;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Collects what arrives during one event-loop tick and commits it in one transaction, then
+ * answers every waiting caller: one fsync for hundreds of uplinks, and no caller is answered
+ * before its record is durable.
+ */
+export class GroupCommitter<I, R> {
+  #queue: Pending<I, R>[] = [];
+  #scheduled: NodeJS.Immediate | undefined;
+  readonly #maxBatch: number;
+
+  constructor(private readonly commit: (items: I[]) => R[], opts: { maxBatch?: number } = {}) {
+    this.#maxBatch = opts.maxBatch ?? groupCommitDefaults.maxBatch;
+  }
+
+  submit(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject });
+      if (this.#queue.length >= this.#maxBatch) this.flush();
+      else this.#scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** Commits everything queued now; safe to call at any time (stop() calls it). */
+  flush(): void {
+    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
+      let results: R[];
+      try {
+        results = this.commit(batch.map((p) => p.item));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+        continue;
+      }
+      batch.forEach((p, i) => p.resolve(results[i] as R));
+    }
+  }
+}
