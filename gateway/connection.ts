@@ -62,8 +62,10 @@ export class GatewayConnection {
     });
     this.#client = client;
     client.on('message', (topic, payload, packet) => {
-      // QoS 0 messages never reach customHandleAcks; QoS 1 ones were handled there.
-      if (packet.qos === 0) void this.#handle(topic, payload, packet.retain).catch(() => undefined);
+      // On MQTT 5, QoS 1 messages were handled in customHandleAcks already; QoS 0 never go there.
+      if (!external || packet.qos === 0) {
+        this.#handle(topic, payload, packet.retain).catch((err: unknown) => opts.logger.error({ err, topic }, 'message not handled'));
+      }
     });
     client.on('error', (err) => opts.logger.warn({ err: err.message }, 'gateway mqtt error'));
     client.on('offline', () => opts.logger.warn('gateway mqtt connection lost; reconnecting'));

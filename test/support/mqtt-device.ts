@@ -49,10 +49,10 @@ export function deviceStatusTopic(deviceId: string): string {
 }
 
 /** Waits until the condition holds, polling; fails with the message after the timeout. */
-export async function eventually<T>(check: () => T | undefined | false, message: string, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, message: string, timeoutMs = 5_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > end) throw new Error(`timed out: ${message}`);
     await new Promise((r) => setTimeout(r, 20));
