@@ -27,6 +27,8 @@ export interface RunningSystem {
   /** The embedded broker's port; absent with an external broker. */
   mqttPort?: number;
   firstAdminPassword?: string;
+  /** Commands to devices (the services of later work send through it; tests use it directly). */
+  commands: CommandPublisher;
   stop(): Promise<void>;
 }
 
@@ -137,10 +139,9 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const address = app.server.address();
     const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
     const httpUrl = `http://127.0.0.1:${httpPort}`;
-    void commands;
     logger.info({ httpUrl, mqttUrl, httpPort, mqttPort }, 'controller started');
 
-    const running: RunningSystem = { httpUrl, mqttUrl, stop: stopAll };
+    const running: RunningSystem = { httpUrl, mqttUrl, commands, stop: stopAll };
     if (mqttPort !== undefined) running.mqttPort = mqttPort;
     if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;
     return running;

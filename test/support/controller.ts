@@ -24,7 +24,9 @@ export interface TestController {
 
 /** The whole controller in this process: embedded broker (or the external one given), real SQLite file in a temp folder. */
 export async function startTestController(env: Record<string, string> = {}): Promise<TestController> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mf-ctl-'));
+  // A caller that passes DATA_DIR owns the folder (to restart on it); otherwise it is ours to delete.
+  const ownsDir = env.DATA_DIR === undefined;
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mf-ctl-'));
   const config = loadConfig({
     DATA_DIR: dataDir, HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1',
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, LOG_LEVEL: 'silent', ...env,
@@ -69,7 +71,7 @@ export async function startTestController(env: Record<string, string> = {}): Pro
     stop: async () => {
       reader?.close();
       await system.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
