@@ -43,7 +43,8 @@ export interface Config {
   mqtt: {
     /** Embedded broker listener; absent when an external broker is used. */
     embedded?: { host: string; port: number; tls?: { port: number; certFile: string; keyFile: string; caFile?: string } };
-    external?: { url: string };
+    /** An external broker; caFile trusts a private CA for mqtts:// */
+    external?: { url: string; caFile?: string };
     username: string;
     password?: string;
     gatewayClientId: string;
@@ -115,7 +116,7 @@ function toConfig(raw: RawConfig): Config {
   const mqtt: Config['mqtt'] = { username: raw.MQTT_USERNAME, gatewayClientId: raw.MQTT_GATEWAY_CLIENT_ID };
   if (raw.MQTT_PASSWORD !== undefined) mqtt.password = raw.MQTT_PASSWORD;
   if (raw.MQTT_URL !== undefined) {
-    mqtt.external = { url: raw.MQTT_URL };
+    mqtt.external = raw.MQTT_TLS_CA === undefined ? { url: raw.MQTT_URL } : { url: raw.MQTT_URL, caFile: raw.MQTT_TLS_CA };
   } else {
     mqtt.embedded = { host: raw.MQTT_HOST, port: raw.MQTT_PORT };
     if (raw.MQTTS_PORT !== undefined && raw.MQTT_TLS_CERT !== undefined && raw.MQTT_TLS_KEY !== undefined) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
@@ -79,13 +80,16 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const ingest = new UplinkIngest({
       store: new EventStore(database.sqlite),
       logger,
-      consumer: { onUplink: (u) => presence.seen(u.deviceId, u.payload.bootId, u.receivedAt) },
+      consumer: {
+        onUplink: (u) => presence.seen(u.deviceId, u.payload.bootId, u.receivedAt, u.kind === 'heartbeat' ? u.payload.intervalS : undefined),
+      },
     });
     stops.push(() => ingest.flush());
 
     const controllerPassword = config.mqtt.password ?? randomBytes(24).toString('base64url');
     let mqttUrl: string;
     let mqttPort: number | undefined;
+    let caFile: string | undefined;
     if (config.mqtt.embedded !== undefined) {
       const embedded = config.mqtt.embedded;
       broker = new EmbeddedBroker({
@@ -106,7 +110,9 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       mqttUrl = `mqtt://127.0.0.1:${ports.port}`;
       logger.info({ port: ports.port, tlsPort: ports.tlsPort }, 'embedded MQTT broker listening');
     } else {
-      mqttUrl = (config.mqtt.external as { url: string }).url;
+      const external = config.mqtt.external as { url: string; caFile?: string };
+      mqttUrl = external.url;
+      caFile = external.caFile;
     }
 
     const connection = new GatewayConnection({
@@ -116,6 +122,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       onStatus: (s, at) => presence.status(s.deviceId, s.state, s.bootId, at),
       logger: logger.child({ module: 'gateway' }),
       clock,
+      ...(caFile === undefined ? {} : { tls: { ca: readFileSync(caFile) } }),
     });
     await connection.start();
     stops.push(() => connection.stop());

@@ -14,6 +14,7 @@ export type PresenceChange = { deviceId: string; online: boolean; reason: string
  */
 export class DevicePresence {
   #online = new Map<string, number>(); // deviceId → last seen (ms)
+  #graceMs = new Map<string, number>(); // deviceId → silence allowed, from its declared heartbeat interval
   #dirty = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   readonly #sweepIntervalMs: number;
@@ -46,8 +47,14 @@ export class DevicePresence {
     return this.#online.has(deviceId);
   }
 
-  /** Any accepted uplink from the device. */
-  seen(deviceId: string, bootId: string, at: number): void {
+  /**
+   * Any accepted uplink from the device. A heartbeat declares its interval: a battery sensor
+   * beating every 15 minutes is allowed three missed beats, not the default silence.
+   */
+  seen(deviceId: string, bootId: string, at: number, heartbeatIntervalS?: number): void {
+    if (heartbeatIntervalS !== undefined) {
+      this.#graceMs.set(deviceId, Math.max(this.deps.offlineAfterMs, 3 * heartbeatIntervalS * 1000));
+    }
     if (!this.#online.has(deviceId) && !this.#transition(deviceId, true, 'uplink', at, bootId)) return;
     this.#online.set(deviceId, Math.max(at, this.#online.get(deviceId) ?? 0));
     this.#dirty.set(deviceId, at);
@@ -67,7 +74,7 @@ export class DevicePresence {
   /** Marks offline every device silent for too long; called by the timer, and by tests with their own clock. */
   sweep(now = this.deps.clock()): void {
     for (const [deviceId, lastSeen] of this.#online) {
-      if (now - lastSeen > this.deps.offlineAfterMs) {
+      if (now - lastSeen > (this.#graceMs.get(deviceId) ?? this.deps.offlineAfterMs)) {
         this.#online.delete(deviceId);
         this.#dirty.delete(deviceId);
         this.#transition(deviceId, false, 'heartbeats missed', now, null);

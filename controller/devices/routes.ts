@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { DEVICE_ID_PATTERN } from '../../gateway/protocol/topics.js';
 import { ROLES } from '../auth/roles.js';
 import type { DeviceRegistry } from './registry.js';
 import type { DevicePresence } from './presence.js';
 
-const DeviceId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,22}$', description: 'Device id: its MQTT client id and username' });
+const DeviceId = Type.String({ pattern: DEVICE_ID_PATTERN, description: 'Device id: its MQTT client id and username' });
 const Device = Type.Object({
   id: Type.String(),
   kind: Type.Union([Type.Literal('reader'), Type.Literal('desk'), Type.Literal('meter')]),

@@ -12,7 +12,9 @@ export const DOWNLINK_KINDS = ['access', 'allowlist', 'door_cmd'] as const;
 export type UplinkKind = (typeof UPLINK_KINDS)[number];
 export type DownlinkKind = (typeof DOWNLINK_KINDS)[number];
 
-export const DEVICE_ID_PATTERN = '^[a-z0-9][a-z0-9-]{1,22}$'; // ≤ 23 chars: MQTT 3.1.1 client id limit [MQTT-3.1.3-5]
+// ≤ 23 chars: MQTT 3.1.1 client id limit [MQTT-3.1.3-5]. Ids starting with "controller" are the
+// controller's own identities: an external broker's %u ACL patterns must never grant them a device branch.
+export const DEVICE_ID_PATTERN = '^(?!controller)[a-z0-9][a-z0-9-]{1,22}$';
 export const SITE_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,31}$';
 const deviceIdRe = new RegExp(DEVICE_ID_PATTERN);
 const siteIdRe = new RegExp(SITE_ID_PATTERN);

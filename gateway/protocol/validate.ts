@@ -20,7 +20,8 @@ const statusChecker = Compile(DeviceStatus);
 export const MAX_PAYLOAD_BYTES = 64 * 1024; // 64 KiB: the largest message (a full allow-list) stays well below
 
 function parseWith<T>(checker: Checker, payload: Buffer | string): Parsed<T> {
-  if (payload.length > MAX_PAYLOAD_BYTES) return { ok: false, reason: `payload larger than ${MAX_PAYLOAD_BYTES} bytes` };
+  const bytes = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+  if (bytes > MAX_PAYLOAD_BYTES) return { ok: false, reason: `payload larger than ${MAX_PAYLOAD_BYTES} bytes` };
   let json: unknown;
   try {
     json = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));

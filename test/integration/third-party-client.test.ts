@@ -32,7 +32,7 @@ describe.skipIf(!haveClients)('a third-party MQTT client following docs/protocol
   const auth = () => ['-h', '127.0.0.1', '-p', String(ctl.system.mqttPort), '-i', id, '-u', id, '-P', secret, '-q', '1'];
 
   it('publishes the documented badge message with mosquitto_pub and finds it stored', async () => {
-    const example = { ...documentedExample('uplink:badge'), deviceId: id, ts: Date.now() };
+    const example: Record<string, unknown> = { ...documentedExample('uplink:badge'), deviceId: id, ts: Date.now() };
     await run('mosquitto_pub', [...auth(), '-t', `mf/v1/menil-flin/${id}/up/badge`, '-m', JSON.stringify(example)]);
     // mosquitto_pub exits after the PUBACK, which the embedded broker sends after the commit.
     const rows = ctl.query<{ kind: string; payload: string }>('SELECT kind, payload FROM events WHERE device_id = ?', id);

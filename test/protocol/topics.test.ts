@@ -65,7 +65,7 @@ describe('topic builders and parsers', () => {
 
   it('checks device and site ids', () => {
     for (const id of ['rdr-main-out', 'desk-cw-hot-01', 'net-uplink', 'a1', 'abcdefghijklmnopqrstuvw']) expect(isDeviceId(id)).toBe(true);
-    for (const id of ['', 'a', '-rdr', 'Rdr', 'rdr_main', 'rdr/main', 'rdr+', 'abcdefghijklmnopqrstuvwx']) expect(isDeviceId(id)).toBe(false);
+    for (const id of ['', 'a', '-rdr', 'Rdr', 'rdr_main', 'rdr/main', 'rdr+', 'abcdefghijklmnopqrstuvwx', 'controller', 'controller-gateway']) expect(isDeviceId(id)).toBe(false);
     expect(isSiteId('menil-flin')).toBe(true);
     expect(isSiteId('Menil-Flin')).toBe(false);
   });
