@@ -103,7 +103,7 @@ describe('durable, deduplicated ingest (embedded broker)', () => {
 
     // Uplinks alone bring it back; silence past DEVICE_OFFLINE_AFTER_S takes it offline again.
     const again = await connectDevice(ctl.system.mqttUrl, id, secrets[id] as string);
-    await publishUplink(again, id, 'heartbeat', uplink('heartbeat', id, bootId, 100));
+    await publishUplink(again, id, 'heartbeat', uplink('heartbeat', id, bootId, 100, { intervalS: 1 }));
     await eventually(() => ctl.query('SELECT 1 FROM devices WHERE id = ? AND online = 1', id).length > 0, 'online after an uplink');
     await eventually(() => ctl.query("SELECT 1 FROM device_presence_log WHERE device_id = ? AND reason = 'heartbeats missed'", id).length > 0,
       'offline after missed heartbeats', 15_000);
