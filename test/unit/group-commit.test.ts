@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommitter } from '../../gateway/group-commit.js';
+
+describe('group commit', () => {
+  it('commits everything submitted in one tick as one batch, and answers each caller with its own result', async () => {
+    const batches: number[][] = [];
+    const committer = new GroupCommitter<number, string>((items) => {
+      batches.push(items);
+      return items.map((i) => `ok-${i}`);
+    });
+    const results = await Promise.all([1, 2, 3].map((i) => committer.submit(i)));
+    expect(results).toEqual(['ok-1', 'ok-2', 'ok-3']);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('splits at the batch size', async () => {
+    const sizes: number[] = [];
+    const committer = new GroupCommitter<number, number>((items) => {
+      sizes.push(items.length);
+      return items;
+    }, { maxBatch: 4 });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => committer.submit(i)));
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it('rejects every caller of a failed batch and none of the next one', async () => {
+    let fail = true;
+    const committer = new GroupCommitter<number, number>((items) => {
+      if (fail) throw new Error('disk full');
+      return items;
+    });
+    const failed = await Promise.allSettled([committer.submit(1), committer.submit(2)]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    fail = false;
+    expect(await committer.submit(3)).toBe(3);
+  });
+
+  it('answers nobody before the commit has run', async () => {
+    let committed = false;
+    const committer = new GroupCommitter<number, boolean>((items) => {
+      committed = true;
+      return items.map(() => true);
+    });
+    const answered = committer.submit(1).then(() => committed);
+    expect(committed).toBe(false);
+    expect(await answered).toBe(true);
+  });
+});
