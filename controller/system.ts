@@ -25,8 +25,9 @@ const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard', import.meta.url));
 export interface RunningSystem {
   httpUrl: string;
   mqttUrl: string;
-  /** The embedded broker's port; absent with an external broker. */
+  /** The embedded broker's ports; absent with an external broker. */
   mqttPort?: number;
+  mqttsPort?: number;
   firstAdminPassword?: string;
   /** Commands to devices (the services of later work send through it; tests use it directly). */
   commands: CommandPublisher;
@@ -89,6 +90,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const controllerPassword = config.mqtt.password ?? randomBytes(24).toString('base64url');
     let mqttUrl: string;
     let mqttPort: number | undefined;
+    let mqttsPort: number | undefined;
     let caFile: string | undefined;
     if (config.mqtt.embedded !== undefined) {
       const embedded = config.mqtt.embedded;
@@ -107,6 +109,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       const started = broker;
       stops.push(() => started.stop());
       mqttPort = ports.port;
+      mqttsPort = ports.tlsPort;
       mqttUrl = `mqtt://127.0.0.1:${ports.port}`;
       logger.info({ port: ports.port, tlsPort: ports.tlsPort }, 'embedded MQTT broker listening');
     } else {
@@ -150,6 +153,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
 
     const running: RunningSystem = { httpUrl, mqttUrl, commands, stop: stopAll };
     if (mqttPort !== undefined) running.mqttPort = mqttPort;
+    if (mqttsPort !== undefined) running.mqttsPort = mqttsPort;
     if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;
     return running;
   } catch (err) {
