@@ -4,7 +4,8 @@ import { DEVICE_ID_PATTERN, SITE_ID_PATTERN } from '../../gateway/protocol/index
 const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,47}$' });
 const DeviceId = Type.String({ pattern: DEVICE_ID_PATTERN });
 const HhMm = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
-const Weekday = Type.Union(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => Type.Literal(d)));
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const Weekday = Type.Enum(WEEKDAYS);
 const strict = { additionalProperties: false } as const;
 
 export const WeeklySlot = Type.Object({ days: Type.Array(Weekday, { minItems: 1 }), from: HhMm, to: HhMm }, strict);
@@ -15,7 +16,7 @@ export const Zone = Type.Object({
   id: Id,
   name: Type.String({ minLength: 1 }),
   floor: Id,
-  kind: Type.Union(ZONE_KINDS.map((k) => Type.Literal(k))),
+  kind: Type.Enum(ZONE_KINDS),
   capacity: Type.Integer({ minimum: 1, description: 'Fire-safety limit of people at once' }),
   seats: Type.Optional(Type.Integer({ minimum: 1 })),
   parent: Type.Optional(Id),

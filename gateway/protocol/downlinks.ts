@@ -14,7 +14,7 @@ export const AccessDownlink = Type.Object({
   ...commandEnvelope,
   inReplyTo: Type.Object({ bootId: BootId, seq: Seq }, strict),
   grant: Type.Boolean(),
-  reason: Type.Union(ACCESS_REASONS.map((r) => Type.Literal(r))),
+  reason: Type.Enum(ACCESS_REASONS),
   unlockMs: Type.Integer({ minimum: 0, maximum: 60_000, description: 'How long to release the lock; 0 on a deny' }),
 }, { ...strict, description: 'The controller\'s answer to a badge uplink' });
 
@@ -32,10 +32,10 @@ export const AllowlistDownlink = Type.Object({
   version: Type.Integer({ minimum: 0 }),
   baseVersion: Type.Optional(Type.Integer({ minimum: 0, description: 'For a delta: the version it applies on' })),
   mode: Type.Union([Type.Literal('full'), Type.Literal('delta')]),
-  upsert: Type.Array(AllowlistEntry, { maxItems: 5000 }),
-  remove: Type.Array(Type.String({ pattern: '^[0-9A-F]{8,20}$' }), { maxItems: 5000 }),
+  upsert: Type.Array(AllowlistEntry, { maxItems: 1000 }),
+  remove: Type.Array(Type.String({ pattern: '^[0-9A-F]{8,20}$' }), { maxItems: 1000 }),
   maxStalenessS: Type.Integer({ minimum: 0, description: 'How long the reader may decide alone from this list' }),
-}, { ...strict, description: 'The reader\'s offline allow-list, in full or as a delta' });
+}, { ...strict, description: 'The reader\'s offline allow-list, in full or as a delta; a longer list is sent as a full of 1000 entries then deltas' });
 
 export const DoorCommandDownlink = Type.Object({
   ...commandEnvelope,
