@@ -86,6 +86,9 @@ function mosquittoConf(dir: string, port: number): string {
     'use_username_as_clientid true',
     `max_packet_size ${defaults.maxPacketSize}`,
     `max_keepalive ${defaults.maxKeepalive}`,
+    // as docs/deployment.md: the controller's session must hold a burst, not drop past 1000 queued
+    'max_queued_messages 100000',
+    'max_inflight_messages 100',
     'log_dest stderr',
     'log_type error',
     'log_type warning',
