@@ -14,7 +14,11 @@ export const DEFAULT_BUILDING_FILE = fileURLToPath(new URL('../controller/buildi
 export const AGGREGATE_PORT = 'total';
 
 export type SimDeviceSpec =
-  | { kind: 'reader'; deviceId: string; doorId: string; side: 'outside' | 'inside'; heldOpenLimitS: number; failMode: 'fail-safe' | 'fail-secure' }
+  | {
+    kind: 'reader'; deviceId: string; doorId: string; side: 'outside' | 'inside'; heldOpenLimitS: number; failMode: 'fail-safe' | 'fail-secure';
+    /** The door's release after a grant, when the building file sets one. */
+    unlockS?: number;
+  }
   | { kind: 'desk'; deviceId: string; deskId: string; zoneId: string }
   | { kind: 'meter'; deviceId: string; scope: string; ports: string[] };
 
@@ -52,6 +56,8 @@ export function parseBuildingDevices(json: unknown, file = '<inline>'): Building
     const door = obj(d, `doors[${i}]`);
     const limit = door.heldOpenLimitS;
     if (!Number.isInteger(limit) || (limit as number) < 1) fail(`doors[${i}].heldOpenLimitS`, 'is not a positive integer');
+    const unlockS = door.unlockS;
+    if (unlockS !== undefined && (!Number.isInteger(unlockS) || (unlockS as number) < 1 || (unlockS as number) > 60)) fail(`doors[${i}].unlockS`, 'is not an integer from 1 to 60');
     const failMode = door.failMode === 'fail-safe' ? 'fail-safe' : door.failMode === 'fail-secure' ? 'fail-secure' : fail(`doors[${i}].failMode`, 'is not fail-safe or fail-secure');
     arr(door.readers, `doors[${i}].readers`).forEach((r, j) => {
       const reader = obj(r, `doors[${i}].readers[${j}]`);
@@ -59,6 +65,7 @@ export function parseBuildingDevices(json: unknown, file = '<inline>'): Building
       devices.push({
         kind: 'reader', deviceId: deviceId(reader.deviceId, `doors[${i}].readers[${j}].deviceId`),
         doorId: str(door.id, `doors[${i}].id`), side, heldOpenLimitS: limit as number, failMode,
+        ...(unlockS === undefined ? {} : { unlockS: unlockS as number }),
       });
     });
   });

@@ -145,7 +145,10 @@ export class SimDevice extends EventEmitter<SimEventMap> {
       timers: this.timers, backoff: this.#backoff, maxBuffered: o.maxBufferedUplinks, keepaliveS: o.keepaliveS,
       connectTimeoutMs: o.connectTimeoutMs, stopTimeoutMs: o.stopTimeoutMs, ...(this.#tls ? { tls: this.#tls } : {}),
       onMessage: (topic, payload, retained) => this.#onMessage(topic, payload, retained),
-      onEvent: (e) => this.emitEvent(e.type === 'connected' ? { type: 'connected', bootId: this.#bootId ?? '' } : e),
+      onEvent: (e) => {
+        this.emitEvent(e.type === 'connected' ? { type: 'connected', bootId: this.#bootId ?? '' } : e);
+        if (e.type === 'connected' || e.type === 'disconnected') this.onLinkChange(e.type === 'connected');
+      },
     });
     this.#link = link;
     this.emitEvent({ type: 'booted', bootId: this.#bootId });
@@ -186,12 +189,12 @@ export class SimDevice extends EventEmitter<SimEventMap> {
     }
   }
 
-  /** Like publishUplink, but gives the stamped payload at once (a reader matches its answer by seq). */
-  protected sendUplink<K extends UplinkKind>(kind: K, fields: UplinkFields<K>): { payload: UplinkPayloads[K]; acked: Promise<UplinkPayloads[K]> } {
+  /** Like publishUplink, but gives the stamped payload at once; `ts` is when the event happened, if not now. */
+  protected sendUplink<K extends UplinkKind>(kind: K, fields: UplinkFields<K>, ts = this.clock.now()): { payload: UplinkPayloads[K]; acked: Promise<UplinkPayloads[K]> } {
     const link = this.#link;
     if (link === null || this.#bootId === null) throw new Error(`device ${this.deviceId} is not started`);
     if (this.#seq > MAX_SEQ) throw new RangeError(`device ${this.deviceId} used every sequence number of this boot; reboot it`);
-    const envelope = { v: PROTOCOL_VERSION, deviceId: this.deviceId, bootId: this.#bootId, seq: this.#seq, ts: this.clock.now() };
+    const envelope = { v: PROTOCOL_VERSION, deviceId: this.deviceId, bootId: this.#bootId, seq: this.#seq, ts };
     // The envelope is spread last: a caller cannot overwrite it. The cast is the one the generic spread needs.
     const payload = { ...fields, ...envelope } as unknown as UplinkPayloads[K];
     const json = JSON.stringify(payload);
@@ -212,10 +215,12 @@ export class SimDevice extends EventEmitter<SimEventMap> {
     });
   }
 
-  /** What a subclass adds to its heartbeats (a battery level, a signal strength). */
-  protected heartbeatFields(): Partial<Pick<HeartbeatUplink, 'battery' | 'rssi'>> {
+  /** What a subclass adds to its heartbeats (a battery level, a signal strength, an allow-list version). */
+  protected heartbeatFields(): Partial<Pick<HeartbeatUplink, 'battery' | 'rssi' | 'allowlistVersion'>> {
     return {};
   }
+  /** Called when the link comes up (connected and subscribed) or goes down (not at stop()). */
+  protected onLinkChange(_online: boolean): void {}
   /** Called at each start(), before connecting: reset what a real device loses at power-up. */
   protected onBoot(): void {}
   /** Called at stop(), after the timers are cleared: settle what is pending. */

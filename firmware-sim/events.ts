@@ -1,4 +1,4 @@
-import type { DownlinkKind } from '../gateway/protocol/index.js';
+import type { AccessReason, DownlinkKind } from '../gateway/protocol/index.js';
 
 /** Why a downlink was not applied. */
 export type IgnoreReason = 'invalid' | 'retained' | 'expired' | 'replayed' | 'unsupported' | 'unmatched' | 'stale_base';
@@ -19,6 +19,8 @@ export type SimEvent =
   | { type: 'door'; state: 'open' | 'closed' | 'forced' | 'held' }
   | { type: 'lock'; locked: boolean; until: number | null }
   | { type: 'allowlist'; version: number; entries: number }
+  | { type: 'badge'; uid: string; source: 'controller' | 'offline'; grant: boolean; reason: AccessReason }
+  | { type: 'controller'; reachable: boolean }
   | { type: 'desk'; occupied: boolean }
   | { type: 'stopped' };
 
@@ -40,6 +42,8 @@ export function describeEvent(e: SimEvent): string {
     case 'door': return `door ${e.state}`;
     case 'lock': return e.locked ? 'lock locked' : `lock unlocked${e.until === null ? '' : ` until ${new Date(e.until).toISOString()}`}`;
     case 'allowlist': return `allow-list version ${e.version} (${e.entries} entries)`;
+    case 'badge': return `badge ${e.uid} ${e.grant ? 'granted' : `denied (${e.reason})`}${e.source === 'offline' ? ' offline' : ''}`;
+    case 'controller': return e.reachable ? 'controller reachable' : 'controller unreachable: deciding from the allow-list';
     case 'desk': return e.occupied ? 'desk occupied' : 'desk free';
     case 'stopped': return 'stopped';
   }

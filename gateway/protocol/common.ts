@@ -25,3 +25,10 @@ export const commandEnvelope = {
   issuedAt: EpochMs,
   expiresAt: EpochMs,
 };
+
+/** Why a badge was granted or denied; readers show it and the access log keeps it. */
+export const ACCESS_REASONS = [
+  'granted', 'unknown_credential', 'blocked', 'outside_schedule', 'zone_full', 'anti_passback',
+  'lockdown', 'evacuation', 'pass_expired', 'wrong_pin', 'pin_required', 'door_locked', 'not_allowed', 'list_stale', 'error',
+] as const;
+export type AccessReason = (typeof ACCESS_REASONS)[number];

@@ -1,14 +1,9 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { BootId, commandEnvelope, Seq } from './common.js';
+import { ACCESS_REASONS, BootId, commandEnvelope, EpochMs, Seq } from './common.js';
 import type { DownlinkKind } from './topics.js';
 
 const strict = { additionalProperties: false } as const;
 
-export const ACCESS_REASONS = [
-  'granted', 'unknown_credential', 'blocked', 'outside_schedule', 'zone_full', 'anti_passback',
-  'lockdown', 'pass_expired', 'wrong_pin', 'door_locked', 'not_allowed', 'error',
-] as const;
-export type AccessReason = (typeof ACCESS_REASONS)[number];
 
 export const AccessDownlink = Type.Object({
   ...commandEnvelope,
@@ -18,13 +13,18 @@ export const AccessDownlink = Type.Object({
   unlockMs: Type.Integer({ minimum: 0, maximum: 60_000, description: 'How long to release the lock; 0 on a deny' }),
 }, { ...strict, description: 'The controller\'s answer to a badge uplink' });
 
+/** [from, to) in epoch milliseconds. */
+export const Interval = Type.Tuple([EpochMs, EpochMs]);
+
+/**
+ * One badge the reader may admit on its own. The controller compiles schedules, time zone and
+ * daylight saving, holidays, validity, training sessions and visitor passes into plain
+ * intervals, so a reader only compares its clock with numbers.
+ */
 export const AllowlistEntry = Type.Object({
   uid: Type.String({ pattern: '^[0-9A-F]{8,20}$' }),
   pinHash: Type.Optional(Type.String({ maxLength: 128 })),
-  validFrom: Type.Optional(Type.Integer({ minimum: 0 })),
-  validUntil: Type.Optional(Type.Integer({ minimum: 0 })),
-  /** Weekly windows in minutes from Monday 00:00 local time, [start, end) */
-  windows: Type.Array(Type.Tuple([Type.Integer({ minimum: 0, maximum: 10_080 }), Type.Integer({ minimum: 0, maximum: 10_080 })]), { maxItems: 64 }),
+  intervals: Type.Array(Interval, { maxItems: 32, description: 'When this badge opens the door, within the list\'s horizon' }),
 }, strict);
 
 export const AllowlistDownlink = Type.Object({
@@ -34,7 +34,9 @@ export const AllowlistDownlink = Type.Object({
   mode: Type.Union([Type.Literal('full'), Type.Literal('delta')]),
   upsert: Type.Array(AllowlistEntry, { maxItems: 1000 }),
   remove: Type.Array(Type.String({ pattern: '^[0-9A-F]{8,20}$' }), { maxItems: 1000 }),
-  maxStalenessS: Type.Integer({ minimum: 0, description: 'How long the reader may decide alone from this list' }),
+  maxStalenessS: Type.Integer({ minimum: 0, description: 'How long after losing the controller the reader may still decide alone from this list' }),
+  horizonUntil: EpochMs,
+  doorUnlocked: Type.Array(Interval, { maxItems: 32, description: 'When the door is unlocked by schedule (public opening hours)' }),
 }, { ...strict, description: 'The reader\'s offline allow-list, in full or as a delta; a longer list is sent as a full of 1000 entries then deltas' });
 
 export const DoorCommandDownlink = Type.Object({

@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { Counter, Nonce, uplinkEnvelope } from './common.js';
+import { ACCESS_REASONS, Counter, Nonce, uplinkEnvelope } from './common.js';
 import type { UplinkKind } from './topics.js';
 
 const strict = { additionalProperties: false } as const;
@@ -8,7 +8,12 @@ export const BadgeUplink = Type.Object({
   ...uplinkEnvelope,
   uid: Type.String({ pattern: '^[0-9A-F]{8,20}$', description: 'Badge UID, upper-case hex (4 to 10 bytes)' }),
   pin: Type.Optional(Type.String({ pattern: '^[0-9]{4,8}$', description: 'PIN typed on a keypad reader' })),
-}, { ...strict, description: 'A badge presented to a reader; the controller answers with an access downlink' });
+  offline: Type.Optional(Type.Object({
+    grant: Type.Boolean(),
+    reason: Type.Enum(ACCESS_REASONS),
+    listVersion: Type.Integer({ minimum: 0 }),
+  }, { ...strict, description: 'Present when the reader decided alone while the controller was unreachable; no answer is sent' })),
+}, { ...strict, description: 'A badge presented to a reader; the controller answers with an access downlink unless it was decided offline' });
 
 export const DoorUplink = Type.Object({
   ...uplinkEnvelope,
@@ -45,6 +50,7 @@ export const HeartbeatUplink = Type.Object({
   battery: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   rssi: Type.Optional(Type.Integer({ minimum: -150, maximum: 0 })),
   fw: Type.Optional(Type.String({ maxLength: 32 })),
+  allowlistVersion: Type.Optional(Type.Integer({ minimum: 0, description: 'Version of the allow-list a reader holds' })),
 }, { ...strict, description: 'Periodic sign of life' });
 
 export const AckUplink = Type.Object({

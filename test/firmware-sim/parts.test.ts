@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUILDING_FILE, parseBuildingDevices, readBuildingDevices } from '../../firmware-sim/building-devices.js';
 import { ManualClock, TimerSet } from '../../firmware-sim/clock.js';
+import { createSimDevice } from '../../firmware-sim/fleet.js';
+import { SimReader } from '../../firmware-sim/reader.js';
 import { NonceCache } from '../../firmware-sim/nonce-cache.js';
 import { OfflineBuffer } from '../../firmware-sim/offline-buffer.js';
 
@@ -72,6 +74,23 @@ describe('firmware-sim parts', () => {
     expect(devices.find((d) => d.deviceId === 'net-second')).toMatchObject({ kind: 'meter', ports: ['ge-0-1', 'ge-0-2', 'ge-0-3', 'ge-0-4'] });
     expect(devices.find((d) => d.deviceId === 'net-ground')).toMatchObject({ kind: 'meter', ports: ['total'] });
     expect(devices.filter((d) => d.kind === 'reader')).toHaveLength(15);
+  });
+
+  it('fleet: each reader gets its door\'s fail mode, held-open limit and unlock time from the building file', () => {
+    const { devices } = readBuildingDevices(DEFAULT_BUILDING_FILE);
+    const common = { brokerUrl: 'mqtt://127.0.0.1:1', site: 'menil-flin' };
+    const make = (id: string) => createSimDevice(devices.find((d) => d.deviceId === id)!, 'secret', common) as SimReader;
+    expect(make('rdr-museum')).toMatchObject({ failMode: 'fail-safe', heldOpenLimitS: 30, unlockMs: 5_000 });
+    expect(make('rdr-server-room')).toMatchObject({ failMode: 'fail-secure', heldOpenLimitS: 15 });
+    expect(make('rdr-main-out')).toBeInstanceOf(SimReader);
+    const building = {
+      site: { id: 'menil-flin' },
+      doors: [{ id: 'd', heldOpenLimitS: 20, failMode: 'fail-safe', unlockS: 8, readers: [{ deviceId: 'rdr-d', side: 'outside' }] }],
+    };
+    const [spec] = parseBuildingDevices(building).devices;
+    expect(spec).toEqual({ kind: 'reader', deviceId: 'rdr-d', doorId: 'd', side: 'outside', heldOpenLimitS: 20, failMode: 'fail-safe', unlockS: 8 });
+    expect(createSimDevice(spec!, 'secret', common)).toMatchObject({ failMode: 'fail-safe', heldOpenLimitS: 20, unlockMs: 8_000 });
+    expect(() => parseBuildingDevices({ ...building, doors: [{ ...building.doors[0], unlockS: 0 }] })).toThrow(/doors\[0\]\.unlockS/);
   });
 
   it('building devices: a bad field is named in the error', () => {

@@ -1,8 +1,8 @@
 import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { downlinkTopic, parseTopic, uplinkTopic } from '../../gateway/protocol/index.js';
+import { downlinkTopic, parseTopic, uplinkTopic, type AccessDownlink } from '../../gateway/protocol/index.js';
 import { ManualClock, type Clock } from '../../firmware-sim/clock.js';
-import { BadgeTimeoutError, SimReader, type SimReaderOptions } from '../../firmware-sim/reader.js';
+import { SimReader, type SimReaderOptions } from '../../firmware-sim/reader.js';
 import { command, connectController, nextEvent, settle, SITE, startTestBroker, until, type Received, type TestBroker } from './harness.js';
 
 const READER = { id: 'rdr-sim-1', secret: 'rdr-sim-1-secret' };
@@ -39,8 +39,7 @@ describe('SimReader', () => {
     client.on('message', (topic, payload) => {
       if (parseTopic(topic)?.direction !== 'up' || !topic.endsWith('/badge')) return;
       const badge = JSON.parse(payload.toString()) as { bootId: string; seq: number };
-      // not annotated AccessDownlink: its `reason` is typed never (see the firmware-sim report)
-      const answer = {
+      const answer: AccessDownlink = {
         ...command(clock.now(), 5_000), inReplyTo: { bootId: badge.bootId, seq: badge.seq },
         grant, reason: grant ? 'granted' : 'not_allowed', unlockMs: grant ? 5_000 : 0,
       };
@@ -48,12 +47,16 @@ describe('SimReader', () => {
     });
   }
 
-  it('badge: the controller grants, presentBadge resolves with the answer and the door opens without alarm', async () => {
+  it('badge: the controller grants, presentBadge resolves with its decision and the door opens without alarm', async () => {
     const { client, reader, sent } = await setup();
     answerBadges(client, { now: () => Date.now() } as Clock, true);
-    const answer = await reader.presentBadge(UID, '1234');
-    expect(answer).toMatchObject({ grant: true, reason: 'granted', inReplyTo: { bootId: reader.bootId, seq: 0 } });
+    const decision = await reader.presentBadge(UID, '1234');
+    expect(decision).toMatchObject({
+      source: 'controller', grant: true, reason: 'granted', unlockMs: 5_000,
+      badge: { uid: UID, pin: '1234', seq: 0 }, command: { inReplyTo: { bootId: reader.bootId, seq: 0 } },
+    });
     expect(sent('badge')[0]!.json).toMatchObject({ uid: UID, pin: '1234', seq: 0 });
+    expect(sent('badge')[0]!.json).not.toHaveProperty('offline');
     expect(reader.lock).toMatchObject({ locked: false, cause: 'grant' });
 
     expect((await reader.openDoor())?.state).toBe('open');
@@ -66,22 +69,27 @@ describe('SimReader', () => {
   it('badge: a deny resolves too and leaves the door locked', async () => {
     const { client, reader } = await setup();
     answerBadges(client, { now: () => Date.now() } as Clock, false);
-    expect(await reader.presentBadge(UID)).toMatchObject({ grant: false, reason: 'not_allowed', unlockMs: 0 });
+    expect(await reader.presentBadge(UID)).toMatchObject({ source: 'controller', grant: false, reason: 'not_allowed', unlockMs: 0 });
     expect(reader.lock.locked).toBe(true);
   });
 
-  it('badge: no answer rejects after badgeTimeoutMs; a late answer does not open the door', async () => {
+  it('badge: no answer within decisionTimeoutMs, the reader decides alone; a late answer does not open the door', async () => {
     const clock = new ManualClock();
-    const { reader, sent, send } = await setup({ clock, badgeTimeoutMs: 3_000 });
+    const { reader, sent, send } = await setup({ clock, decisionTimeoutMs: 3_000 });
     const pending = reader.presentBadge(UID);
     await until(() => sent('badge').length === 1, 'the badge');
-    clock.advance(3_000);
-    await expect(pending).rejects.toBeInstanceOf(BadgeTimeoutError);
+    clock.advance(2_999);
+    await settle(20);
+    expect(reader.controllerReachable).toBe(true);
+    clock.advance(1);
+    expect(await pending).toMatchObject({ source: 'offline', grant: false, reason: 'list_stale' }); // no list held
+    expect(reader.controllerReachable).toBe(false);
 
     const ignored = nextEvent(reader, 'ignored');
     await send('access', { ...command(clock.now()), inReplyTo: { bootId: reader.bootId, seq: 0 }, grant: true, reason: 'granted', unlockMs: 5_000 });
     expect(await ignored).toMatchObject({ kind: 'access', reason: 'unmatched' });
     expect(reader.lock.locked).toBe(true);
+    expect(reader.controllerReachable).toBe(true); // late, but the controller is there
   });
 
   it('door: opened without a grant is forced, held after heldOpenLimitS, and the exit button releases it', async () => {
@@ -135,27 +143,51 @@ describe('SimReader', () => {
     expect(reader.lock).toMatchObject({ locked: true, override: null });
   });
 
-  it('allow-list: a full list replaces, a delta applies on its base version, any other delta is refused and counted', async () => {
+  it('allow-list: a full list replaces, a delta applies on its base version, any other delta is ignored and counted', async () => {
     const clock = new ManualClock();
     const { reader, sent, send } = await setup({ clock });
-    const entry = (uid: string) => ({ uid, windows: [[0, 10_080]] });
-    const list = (body: object) => ({ ...command(clock.now()), upsert: [], remove: [], maxStalenessS: 86_400, ...body });
+    const entry = (uid: string) => ({ uid, intervals: [[clock.now(), clock.now() + 86_400_000]] });
+    const list = (body: object) => ({
+      ...command(clock.now()), upsert: [], remove: [], maxStalenessS: 86_400, horizonUntil: clock.now() + 86_400_000, doorUnlocked: [], ...body,
+    });
 
     await send('allowlist', list({ mode: 'full', version: 7, upsert: [entry('AAAAAAAA'), entry('BBBBBBBB')] }));
     await until(() => reader.allowlist?.version === 7, 'version 7');
-    await send('allowlist', list({ mode: 'delta', version: 8, baseVersion: 7, upsert: [entry('CCCCCCCC')], remove: ['AAAAAAAA'] }));
+    expect(reader.allowlist).toMatchObject({ version: 7, appliedAt: clock.now(), horizonUntil: clock.now() + 86_400_000, doorUnlocked: [] });
+    clock.advance(1_000);
+    // remove, then upsert: a UID in both is kept, with its new entry
+    const renewed = { uid: 'BBBBBBBB', intervals: [[clock.now(), clock.now() + 1]] };
+    await send('allowlist', list({ mode: 'delta', version: 8, baseVersion: 7, upsert: [entry('CCCCCCCC'), renewed], remove: ['AAAAAAAA', 'BBBBBBBB'] }));
     await until(() => reader.allowlist?.version === 8, 'version 8');
     expect([...reader.allowlist!.entries.keys()].sort()).toEqual(['BBBBBBBB', 'CCCCCCCC']);
+    expect(reader.allowlist!.entries.get('BBBBBBBB')).toEqual(renewed);
+    expect(reader.allowlist!.appliedAt).toBe(clock.now());
 
     await send('allowlist', list({ mode: 'delta', version: 10, baseVersion: 9, upsert: [entry('DDDDDDDD')] }));
     await until(() => sent('ack').length === 3, 'three acks');
     expect(sent('ack').map((m) => m.json.result)).toEqual(['done', 'done', 'rejected']);
-    expect(sent('ack')[2]!.json.detail).toMatch(/version 9.*version 8/);
+    expect(sent('ack')[2]!.json.detail).toBe('base version mismatch: have 8, delta applies on 9');
     expect(reader.allowlist).toMatchObject({ version: 8, maxStalenessS: 86_400 });
+    expect(reader.allowlist!.entries.has('DDDDDDDD')).toBe(false);
     expect(reader.stats.ignored).toEqual({ stale_base: 1 });
 
     await send('allowlist', list({ mode: 'full', version: 2, upsert: [entry('EEEEEEEE')] }));
     await until(() => reader.allowlist?.version === 2, 'a full list of any version');
     expect([...reader.allowlist!.entries.keys()]).toEqual(['EEEEEEEE']);
+  });
+
+  it('heartbeat: carries the version of the allow-list held, once there is one', async () => {
+    const clock = new ManualClock();
+    const { reader, send } = await setup({ clock });
+    expect(await reader.heartbeat()).not.toHaveProperty('allowlistVersion');
+    await send('allowlist', {
+      ...command(clock.now()), mode: 'full', version: 12, upsert: [], remove: [], maxStalenessS: 60, horizonUntil: clock.now() + 60_000, doorUnlocked: [],
+    });
+    await until(() => reader.allowlist?.version === 12, 'version 12');
+    expect(await reader.heartbeat()).toMatchObject({ allowlistVersion: 12 });
+    clock.advance(30_000); // the timer's heartbeats too
+    await until(() => broker!.published.filter((p) => p.topic.endsWith('/up/heartbeat')).length === 3, 'the timed heartbeat');
+    const last = JSON.parse(broker!.published.filter((p) => p.topic.endsWith('/up/heartbeat'))[2]!.payload) as Record<string, unknown>;
+    expect(last).toMatchObject({ allowlistVersion: 12, uptimeS: 30 });
   });
 });
