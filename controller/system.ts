@@ -6,6 +6,8 @@ import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { CommandPublisher } from '../gateway/commands.js';
 import { GatewayConnection } from '../gateway/connection.js';
 import { UplinkIngest } from '../gateway/ingest.js';
+import { createAccessModule, type AccessModule } from './access/module.js';
+import { accessRoutes } from './access/routes/index.js';
 import { createAuditLog } from './auth/audit.js';
 import { UserService } from './auth/users.js';
 import { buildingDevices } from './building/devices.js';
@@ -31,6 +33,8 @@ export interface RunningSystem {
   firstAdminPassword?: string;
   /** Commands to devices (the services of later work send through it; tests use it directly). */
   commands: CommandPublisher;
+  /** Access control, for tests that drive it below the API. */
+  access: AccessModule;
   stop(): Promise<void>;
 }
 
@@ -72,8 +76,13 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const added = registry.syncBuilding(buildingDevices(building));
     if (added > 0) logger.info({ added }, 'building devices registered');
 
+    let access: AccessModule | undefined; // built below; presence and ingest call into it once it exists
     const presence = new DevicePresence({
       store: createPresenceStore(database.sqlite), clock, offlineAfterMs: config.deviceOfflineAfterMs, logger,
+      // A reader that (re)boots gets its whole allow-list.
+      onChange: (change) => {
+        if (change.online && change.reason === 'birth') access?.allowlists.readerOnline(change.deviceId);
+      },
     });
     presence.start();
     stops.push(() => presence.stop());
@@ -82,7 +91,12 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       store: new EventStore(database.sqlite),
       logger,
       consumer: {
-        onUplink: (u) => presence.seen(u.deviceId, u.payload.bootId, u.receivedAt, u.kind === 'heartbeat' ? u.payload.intervalS : undefined),
+        onUplink: (u) => {
+          presence.seen(u.deviceId, u.payload.bootId, u.receivedAt, u.kind === 'heartbeat' ? u.payload.intervalS : undefined);
+          if (u.kind === 'badge') access?.service.onBadge(u);
+          else if (u.kind === 'door') access?.service.onDoor(u);
+          else if (u.kind === 'rex') access?.service.onRex(u);
+        },
       },
     });
     stops.push(() => ingest.flush());
@@ -127,10 +141,15 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       clock,
       ...(caFile === undefined ? {} : { tls: { ca: readFileSync(caFile) } }),
     });
+    const commands = new CommandPublisher({ site, publish: (t, p) => connection.publish(t, p), clock });
+    access = createAccessModule({
+      building, sqlite: database.sqlite, audit, commands, clock, logger, isOnline: (id) => presence.isOnline(id),
+    });
+    const accessModule = access;
+    stops.push(() => accessModule.stop());
     await connection.start();
     stops.push(() => connection.stop());
-    // Commands to devices; the access, booking and door services of later work send through it.
-    const commands = new CommandPublisher({ site, publish: (t, p) => connection.publish(t, p), clock });
+    access.start();
 
     const app = await buildHttpApp({
       logger: logger.child({ module: 'http' }),
@@ -142,7 +161,10 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       sessionTtlMs: config.http.sessionTtlMs,
       trustProxy: config.http.trustProxy,
       dashboardDir: DASHBOARD_DIR,
-      plugins: [deviceRoutes({ registry, presence, site, listDeadLetters: (limit) => listDeadLetters(database.sqlite, limit) })],
+      plugins: [
+        deviceRoutes({ registry, presence, site, listDeadLetters: (limit) => listDeadLetters(database.sqlite, limit) }),
+        ...accessRoutes({ access, building, sqlite: database.sqlite, clock }),
+      ],
     });
     stops.push(() => app.close());
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -151,7 +173,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     logger.info({ httpUrl, mqttUrl, httpPort, mqttPort }, 'controller started');
 
-    const running: RunningSystem = { httpUrl, mqttUrl, commands, stop: stopAll };
+    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, stop: stopAll };
     if (mqttPort !== undefined) running.mqttPort = mqttPort;
     if (mqttsPort !== undefined) running.mqttsPort = mqttsPort;
     if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;

@@ -36,6 +36,8 @@ export const Door = Type.Object({
   to: Id,
   failMode: Type.Union([Type.Literal('fail-safe'), Type.Literal('fail-secure')], { description: 'What the lock does without power or controller; egress always opens' }),
   heldOpenLimitS: Type.Integer({ minimum: 1, maximum: 3600 }),
+  unlockS: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'How long a grant releases the lock (default 5 s)' })),
+  pinRequired: Type.Optional(Type.Boolean({ description: 'Keypad reader: a badge must come with its PIN' })),
   readers: Type.Array(Reader, { minItems: 1, maxItems: 2 }),
 }, strict);
 

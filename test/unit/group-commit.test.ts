@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommitter } from '../../gateway/group-commit.js';
+import { GroupCommitter } from '../../controller/db/group-commit.js';
 
 describe('group commit', () => {
   it('commits everything submitted in one tick as one batch, and answers each caller with its own result', async () => {
