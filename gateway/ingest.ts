@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventStore, IngestRecord, IngestResult } from '../controller/events/event-store.js';
 import { parseTopic, parseUplink, type UplinkKind, type UplinkPayloads } from './protocol/index.js';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter } from '../controller/db/group-commit.js';
 
 export type AcceptedUplink = {
   [K in UplinkKind]: { id: number; deviceId: string; kind: K; payload: UplinkPayloads[K]; receivedAt: number };
