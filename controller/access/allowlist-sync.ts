@@ -9,7 +9,8 @@ export const allowlistDefaults = {
   horizonMs: 48 * 3_600_000, // 48 h of intervals in each list
   maxStalenessS: 24 * 3_600, // 24 h of deciding alone, then deny
   refreshMs: 3_600_000, // 1 h: a full list again, so the horizon keeps ahead
-  chunk: 1_000, // entries per message (the wire contract's limit)
+  chunkEntries: 1_000, // entries per message (the wire contract's limit)
+  chunkBytes: 56_000, // JSON bytes of entries per message: the whole message stays under the 64 KiB packet limit
   ttlMs: 60_000, // 1 minute
 };
 
@@ -88,11 +89,7 @@ export class AllowlistSync {
       remove = [...before.keys()].filter((uid) => !entries.has(uid));
       if (upsert.length === 0 && remove.length === 0) return;
     }
-    const messages: Array<{ upsert: AllowlistEntry[]; remove: string[] }> = [];
-    const { chunk } = allowlistDefaults;
-    for (let i = 0; i < Math.max(upsert.length, remove.length, 1); i += chunk) {
-      messages.push({ upsert: upsert.slice(i, i + chunk), remove: remove.slice(i, i + chunk) });
-    }
+    const messages = chunkAllowlist(upsert, remove);
     // Versions are taken synchronously, before any await: two syncs of the same reader never reuse one.
     let version = this.version(deviceId);
     const bodies = messages.map((m, i) => {
@@ -115,4 +112,34 @@ export class AllowlistSync {
     }
     this.#saveVersions.run(JSON.stringify(this.#versions));
   }
+}
+
+/**
+ * Splits a list into messages that each fit one MQTT packet: at most 1000 entries and about 56 KB
+ * of entries (a badge open every day of the horizon takes ~250 bytes, one with a single interval ~70).
+ */
+export function chunkAllowlist(upsert: AllowlistEntry[], remove: string[]): Array<{ upsert: AllowlistEntry[]; remove: string[] }> {
+  const { chunkEntries, chunkBytes } = allowlistDefaults;
+  const messages: Array<{ upsert: AllowlistEntry[]; remove: string[] }> = [];
+  let current: { upsert: AllowlistEntry[]; remove: string[] } = { upsert: [], remove: [] };
+  let bytes = 0;
+  const room = (size: number) => current.upsert.length + current.remove.length < chunkEntries && bytes + size <= chunkBytes;
+  const next = () => {
+    messages.push(current);
+    current = { upsert: [], remove: [] };
+    bytes = 0;
+  };
+  for (const uid of remove) {
+    if (!room(uid.length + 3)) next();
+    current.remove.push(uid);
+    bytes += uid.length + 3;
+  }
+  for (const entry of upsert) {
+    const size = JSON.stringify(entry).length + 1;
+    if (!room(size)) next();
+    current.upsert.push(entry);
+    bytes += size;
+  }
+  messages.push(current);
+  return messages;
 }
