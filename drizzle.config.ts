@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './controller/db/schema.ts',
+  schema: './controller/db/tables/*.ts',
   out: './controller/db/migrations',
 });

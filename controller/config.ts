@@ -33,6 +33,7 @@ export const ConfigSchema = Type.Object({
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12, description: 'Password of the first admin; printed once when generated' })),
   DB_SYNCHRONOUS: Type.Enum(['FULL', 'NORMAL'], { default: 'FULL', description: 'FULL survives a power loss' }),
   DEVICE_OFFLINE_AFTER_S: Type.Integer({ minimum: 5, maximum: 86_400, default: 90 }),
+  PRESENCE_CUTOFF: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '03:00', description: 'Local time of the nightly check-out of those who never badged out' }),
   SESSION_TTL_H: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
 }, { additionalProperties: false });
@@ -56,6 +57,7 @@ export interface Config {
   logLevel: string;
   adminPassword?: string;
   deviceOfflineAfterMs: number;
+  presenceCutoff: string;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +135,7 @@ function toConfig(raw: RawConfig): Config {
     buildingFile: resolve(raw.BUILDING_FILE),
     logLevel: raw.LOG_LEVEL,
     deviceOfflineAfterMs: raw.DEVICE_OFFLINE_AFTER_S * 1000,
+    presenceCutoff: raw.PRESENCE_CUTOFF,
   };
   if (raw.ADMIN_PASSWORD !== undefined) config.adminPassword = raw.ADMIN_PASSWORD;
   return config;

@@ -8,6 +8,7 @@ import { GatewayConnection } from '../gateway/connection.js';
 import { UplinkIngest } from '../gateway/ingest.js';
 import { createAccessModule, type AccessModule } from './access/module.js';
 import { accessRoutes } from './access/routes/index.js';
+import { createLiveBuilding, type LiveBuilding } from './presence/module.js';
 import { createAuditLog } from './auth/audit.js';
 import { UserService } from './auth/users.js';
 import { buildingDevices } from './building/devices.js';
@@ -35,6 +36,7 @@ export interface RunningSystem {
   commands: CommandPublisher;
   /** Access control, for tests that drive it below the API. */
   access: AccessModule;
+  live: LiveBuilding;
   stop(): Promise<void>;
 }
 
@@ -77,11 +79,13 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     if (added > 0) logger.info({ added }, 'building devices registered');
 
     let access: AccessModule | undefined; // built below; presence and ingest call into it once it exists
+    let live: LiveBuilding | undefined;
     const presence = new DevicePresence({
       store: createPresenceStore(database.sqlite), clock, offlineAfterMs: config.deviceOfflineAfterMs, logger,
       // A reader that (re)boots gets its whole allow-list.
       onChange: (change) => {
         if (change.online && change.reason === 'birth') access?.allowlists.readerOnline(change.deviceId);
+        live?.desks.sensorPresence(change.deviceId);
       },
     });
     presence.start();
@@ -96,6 +100,12 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
           if (u.kind === 'badge') access?.service.onBadge(u);
           else if (u.kind === 'door') access?.service.onDoor(u);
           else if (u.kind === 'rex') access?.service.onRex(u);
+          else if (u.kind === 'desk') live?.desks.report(u.deviceId, u.payload.occupied, u.payload.battery, u.receivedAt);
+          else if (u.kind === 'heartbeat' && u.payload.battery !== undefined) live?.desks.battery(u.deviceId, u.payload.battery);
+          else if (u.kind === 'net') {
+            const { bootId, uptimeS, counters } = u.payload;
+            live?.network.report({ eventId: u.id, meterId: u.deviceId, bootId, uptimeS, at: u.receivedAt, counters });
+          }
         },
       },
     });
@@ -147,6 +157,12 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     });
     const accessModule = access;
     stops.push(() => accessModule.stop());
+    live = createLiveBuilding({
+      building, sqlite: database.sqlite, access, clock, logger, isOnline: (id) => presence.isOnline(id), cutoffAt: config.presenceCutoff,
+    });
+    const liveBuilding = live;
+    liveBuilding.start();
+    stops.push(() => liveBuilding.stop());
     await connection.start();
     stops.push(() => connection.stop());
     access.start();
@@ -173,7 +189,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     logger.info({ httpUrl, mqttUrl, httpPort, mqttPort }, 'controller started');
 
-    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, stop: stopAll };
+    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, live: liveBuilding, stop: stopAll };
     if (mqttPort !== undefined) running.mqttPort = mqttPort;
     if (mqttsPort !== undefined) running.mqttsPort = mqttsPort;
     if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnController, type ControllerProcess } from '../support/controller-process.js';
+import { eventually } from '../support/mqtt-device.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -34,8 +35,9 @@ describe('the controller process (npm start)', () => {
   it('creates the admin on the first start only, prints its password once, serves its endpoints, and stops cleanly on SIGTERM', async () => {
     const dir = tempDir();
     running = await spawnController({ DATA_DIR: dir });
-    const printed = /password: (\S+)/.exec(running.stderr.join('\n'))?.[1];
-    expect(printed).toBeDefined();
+    // The password is printed right after the "controller started" line, on the other stream.
+    const proc = running;
+    const printed = await eventually(() => /password: (\S+)/.exec(proc.stderr.join('\n'))?.[1], 'admin password printed');
     const login = await fetch(`${running.httpUrl}/api/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json', origin: running.httpUrl },
       body: JSON.stringify({ username: 'admin', password: printed }),
@@ -50,6 +52,7 @@ describe('the controller process (npm start)', () => {
     expect(running.logs.some((l) => l.msg === 'stopped')).toBe(true);
 
     running = await spawnController({ DATA_DIR: dir });
+    await new Promise((r) => setTimeout(r, 300));
     expect(running.stderr.join('\n')).not.toMatch(/password:/);
     running.child.kill('SIGINT');
     expect((await running.exited).code).toBe(0);
