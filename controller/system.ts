@@ -9,6 +9,9 @@ import { UplinkIngest } from '../gateway/ingest.js';
 import { createAccessModule, type AccessModule } from './access/module.js';
 import { accessRoutes } from './access/routes/index.js';
 import { createLiveBuilding, type LiveBuilding } from './presence/module.js';
+import { liveBuildingRoutes } from './presence/routes/index.js';
+import { LiveHub } from './live/hub.js';
+import { liveRoutes } from './live/routes.js';
 import { createAuditLog } from './auth/audit.js';
 import { UserService } from './auth/users.js';
 import { buildingDevices } from './building/devices.js';
@@ -37,6 +40,7 @@ export interface RunningSystem {
   /** Access control, for tests that drive it below the API. */
   access: AccessModule;
   live: LiveBuilding;
+  hub: LiveHub;
   stop(): Promise<void>;
 }
 
@@ -80,12 +84,27 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
 
     let access: AccessModule | undefined; // built below; presence and ingest call into it once it exists
     let live: LiveBuilding | undefined;
+    const hub = new LiveHub({
+      building, clock, logger: logger.child({ module: 'live' }),
+      sources: {
+        occupancy: (zoneId) => access?.state.occupancy(zoneId) ?? 0,
+        isOnline: (deviceId) => presence.isOnline(deviceId),
+        openAlarms: () => (access?.alarms.list({ open: true, limit: 200 }) ?? [])
+          .map(({ id, kind, doorId, detail, raisedAt }) => ({ id, kind, doorId, detail, raisedAt })),
+        emergency: () => {
+          const e = access?.state.emergency;
+          return e === undefined ? undefined : { mode: e.mode, by: e.setBy, at: e.setAt };
+        },
+        personName: (personId) => access?.state.person(personId)?.name ?? null,
+      },
+    });
     const presence = new DevicePresence({
       store: createPresenceStore(database.sqlite), clock, offlineAfterMs: config.deviceOfflineAfterMs, logger,
       // A reader that (re)boots gets its whole allow-list.
       onChange: (change) => {
         if (change.online && change.reason === 'birth') access?.allowlists.readerOnline(change.deviceId);
-        live?.desks.sensorPresence(change.deviceId);
+        live?.desks.sensorPresence(change.deviceId, change.at);
+        hub.devicePresence(change);
       },
     });
     presence.start();
@@ -156,10 +175,16 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       building, sqlite: database.sqlite, audit, commands, clock, logger, isOnline: (id) => presence.isOnline(id),
     });
     const accessModule = access;
+    access.service.onEvent((e) => hub.accessEvent(e));
     stops.push(() => accessModule.stop());
     live = createLiveBuilding({
       building, sqlite: database.sqlite, access, clock, logger, isOnline: (id) => presence.isOnline(id), cutoffAt: config.presenceCutoff,
+      onThroughput: (meterId, bitsPerS, at) => hub.setThroughput(meterId, bitsPerS, at),
+      onCheckedOut: () => hub.refreshOccupancy(),
     });
+    live.desks.onChange((d) => hub.setDesk(d.deskId, {
+      occupied: d.occupied, battery: d.battery, lowBattery: d.lowBattery, online: d.status !== 'offline',
+    }, d.changedAt ?? clock()));
     const liveBuilding = live;
     liveBuilding.start();
     stops.push(() => liveBuilding.stop());
@@ -180,16 +205,20 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       plugins: [
         deviceRoutes({ registry, presence, site, listDeadLetters: (limit) => listDeadLetters(database.sqlite, limit) }),
         ...accessRoutes({ access, building, sqlite: database.sqlite, clock }),
+        ...liveBuildingRoutes({ live: liveBuilding, access, building, sqlite: database.sqlite, clock, audit }),
+        liveRoutes({ hub, users }),
       ],
     });
     stops.push(() => app.close());
+    hub.start();
+    stops.push(() => hub.stop());
     await app.listen({ host: config.http.host, port: config.http.port });
     const address = app.server.address();
     const httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port;
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     logger.info({ httpUrl, mqttUrl, httpPort, mqttPort }, 'controller started');
 
-    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, live: liveBuilding, stop: stopAll };
+    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, live: liveBuilding, hub, stop: stopAll };
     if (mqttPort !== undefined) running.mqttPort = mqttPort;
     if (mqttsPort !== undefined) running.mqttsPort = mqttsPort;
     if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;

@@ -100,6 +100,13 @@ export class AccessService {
     if (place !== undefined) this.#doors.exitRequested(place.doorId, uplink.receivedAt, accessDefaults.rexReleaseMs);
   }
 
+  /** Someone checked out without badging (the cut-off, a manager): they leave the counts and are outside for anti-passback. */
+  checkOut(personId: number, at: number): void {
+    this.deps.state.moveTo(personId, 'outside');
+    this.deps.state.setPassback(personId, { side: 'outside', at });
+    this.deps.places.savePassback(personId, 'outside', at);
+  }
+
   raiseAlarm(kind: 'forced' | 'held' | 'anti_passback', doorId: string, detail: string, at: number): void {
     const alarm = this.deps.alarms.raise(kind, doorId, detail, at);
     this.deps.logger.warn({ alarm: alarm.id, kind, doorId, detail }, 'door alarm');

@@ -140,15 +140,20 @@ export class AccessState implements AccessView {
 
   /** Where people are: the last passage of each, and anti-passback states; at start only. */
   loadWhereabouts(): void {
-    const last = this.sqlite.prepare(
-      `SELECT person_id AS personId, to_zone AS zone FROM passages p
-       WHERE person_id IS NOT NULL AND id = (SELECT max(id) FROM passages q WHERE q.person_id = p.person_id)`,
-    ).all() as Array<{ personId: number; zone: string }>;
-    this.#location.clear();
-    this.#headcount.clear();
-    for (const { personId, zone } of last) this.moveTo(personId, zone);
     this.#passback = new Map((this.sqlite.prepare('SELECT person_id AS personId, side, at FROM passback').all() as Array<PassbackState & { personId: number }>)
       .map(({ personId, side, at }) => [personId, { side, at }]));
+    const last = this.sqlite.prepare(
+      `SELECT person_id AS personId, to_zone AS zone, at FROM passages p
+       WHERE person_id IS NOT NULL AND id = (SELECT max(id) FROM passages q WHERE q.person_id = p.person_id)`,
+    ).all() as Array<{ personId: number; zone: string; at: number }>;
+    this.#location.clear();
+    this.#headcount.clear();
+    for (const { personId, zone, at } of last) {
+      // Checked out since their last passage (the cut-off, a manager): they are outside.
+      const side = this.#passback.get(personId);
+      if (side?.side === 'outside' && side.at >= at) continue;
+      this.moveTo(personId, zone);
+    }
   }
 
   door(doorId: string): DoorFacts | undefined {

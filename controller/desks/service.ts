@@ -92,10 +92,22 @@ export class DeskService {
     this.#emit(desk.id);
   }
 
-  /** The sensor went online or offline. */
-  sensorPresence(deviceId: string): void {
+  /**
+   * The sensor went online or offline. An offline sensor's last "occupied" proves nothing: its
+   * occupied stretch ends here, so utilisation does not count a dead battery as a busy desk.
+   */
+  sensorPresence(deviceId: string, at: number): void {
     const desk = this.#bySensor.get(deviceId);
-    if (desk !== undefined) this.#emit(desk.id);
+    if (desk === undefined) return;
+    const s = this.#runtime(desk.id);
+    if (!this.deps.isOnline(deviceId) && s.openSince !== null) {
+      this.deps.sqlite.prepare('UPDATE desk_occupancy SET ended_at = ? WHERE desk_id = ? AND ended_at IS NULL').run(at, desk.id);
+      s.openSince = null;
+    } else if (this.deps.isOnline(deviceId) && s.occupied && s.openSince === null) {
+      s.openSince = at;
+      this.deps.sqlite.prepare('INSERT INTO desk_occupancy (desk_id, started_at) VALUES (?, ?)').run(desk.id, at);
+    }
+    this.#emit(desk.id);
   }
 
   list(): DeskView[] {

@@ -88,8 +88,15 @@ export class NetworkUsage {
     const pending = this.deps.sqlite.prepare("SELECT id, device_id AS d, received_at AS at, payload FROM events WHERE kind = 'net' AND id > ? ORDER BY id")
       .all(Number(mark?.value ?? 0)) as Array<{ id: number; d: string; at: number; payload: string }>;
     for (const e of pending) {
-      const p = JSON.parse(e.payload) as { bootId: string; uptimeS: number; counters: NetReport['counters'] };
-      this.report({ eventId: e.id, meterId: e.d, bootId: p.bootId, uptimeS: p.uptimeS, at: e.at, counters: p.counters });
+      try {
+        const p = JSON.parse(e.payload) as { bootId: string; uptimeS: number; counters: NetReport['counters'] };
+        this.report({ eventId: e.id, meterId: e.d, bootId: p.bootId, uptimeS: p.uptimeS, at: e.at, counters: p.counters });
+      } catch (err) {
+        // One bad stored report must not keep the controller from starting: log it and go past it.
+        this.deps.logger.error({ err, eventId: e.id }, 'stored network report not counted');
+        this.deps.sqlite.prepare("INSERT INTO settings (key, value) VALUES ('net_usage_event', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+          .run(String(e.id));
+      }
     }
     if (pending.length > 0) this.deps.logger.info({ replayed: pending.length }, 'network reports counted after a restart');
   }

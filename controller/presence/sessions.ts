@@ -84,14 +84,23 @@ export class PresenceSessions {
     if (before === undefined) throw Object.assign(new Error(`presence session ${sessionId} does not exist`), { statusCode: 404 });
     const after = { startedAt: change.startedAt ?? before.startedAt, endedAt: change.endedAt === undefined ? before.endedAt : change.endedAt };
     if (after.endedAt !== null && after.endedAt < after.startedAt) throw Object.assign(new Error('a session cannot end before it starts'), { statusCode: 400 });
+    const open = this.#open.get(before.personId);
+    if (after.endedAt === null && before.endedAt !== null && open !== undefined) {
+      throw Object.assign(new Error(`person ${before.personId} already has an open session`), { statusCode: 409 });
+    }
     this.deps.sqlite.transaction(() => {
       this.deps.sqlite.prepare("UPDATE presence_sessions SET started_at = ?, ended_at = ?, end_reason = CASE WHEN ? IS NULL THEN NULL ELSE 'manual' END WHERE id = ?")
         .run(after.startedAt, after.endedAt, after.endedAt, sessionId);
       this.deps.sqlite.prepare('INSERT INTO presence_corrections (session_id, by, why, at, before, after) VALUES (?, ?, ?, ?, ?, ?)')
         .run(sessionId, by, why, at, JSON.stringify(before), JSON.stringify(after));
     })();
-    const open = this.#open.get(before.personId);
-    if (after.endedAt !== null && open?.id === sessionId) {
+    if (after.endedAt === null && before.endedAt !== null) {
+      // Reopened: the person is present again from the corrected start.
+      const lastSignalAt = Math.max(after.startedAt, before.endedAt);
+      this.#open.set(before.personId, { id: sessionId, personId: before.personId, startedAt: after.startedAt, lastSignalAt });
+      this.deps.sqlite.prepare('UPDATE presence_sessions SET last_signal_at = ? WHERE id = ?').run(lastSignalAt, sessionId);
+      this.#emit({ personId: before.personId, present: true, at, reason: 'manual' });
+    } else if (after.endedAt !== null && open?.id === sessionId) {
       this.#open.delete(before.personId);
       this.#emit({ personId: before.personId, present: false, at: after.endedAt, reason: 'manual' });
     } else if (open?.id === sessionId) {
