@@ -13,6 +13,10 @@ export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', i
 export async function registerDashboard(app: HttpApp, opts: { root: string }): Promise<void> {
   await app.register(async function dashboard(scope) {
     scope.addHook('onRoute', markPublic);
-    await scope.register(fastifyStatic, { root: opts.root, prefix: '/' });
+    // Only what the browser needs: the pages, their styles and the bundle, not the TypeScript sources.
+    await scope.register(fastifyStatic, {
+      root: opts.root, prefix: '/',
+      allowedPath: (pathName) => /^\/(index\.html|public\.html|styles\.css|dist\/[\w.-]+)?$/.test(pathName),
+    });
   });
 }

@@ -141,12 +141,14 @@ describe('OpenAPI document', () => {
 });
 
 describe('dashboard', () => {
-  it('serves the placeholder page at / without login', async () => {
+  it('serves the dashboard page at / without login, and not its sources', async () => {
     t = await createTestHttpApp();
     const res = await t.app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.body).toContain('<title>Ménil-Flin — tableau de bord</title>');
     expect(res.body).toContain('href="/docs"');
+    for (const url of ['/public.html', '/styles.css']) expect((await t.app.inject({ method: 'GET', url })).statusCode, url).toBe(200);
+    for (const url of ['/src/main.ts', '/build.ts']) expect((await t.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
   });
 });
