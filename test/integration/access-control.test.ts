@@ -99,6 +99,21 @@ describe('access control over MQTT', () => {
     await door('closed');
   });
 
+  it('commands every door in an emergency: evacuation unlocks, its end restores normal operation', async () => {
+    const before = coworking.commands.length;
+    await ctl.system.access.emergency.set('evacuation', 'fire alarm in the event hall', 'test');
+    const unlock = await eventually(() => coworking.commands.slice(before).find((c) => c.kind === 'door_cmd'), 'evacuation door command');
+    expect(unlock.body).toMatchObject({ action: 'unlock' });
+    expect(await present(coworking, 'rdr-coworking', '04A1B2C3D4')).toMatchObject({ grant: false, reason: 'evacuation' });
+    const mid = coworking.commands.length;
+    await ctl.system.access.emergency.end('test');
+    const normal = await eventually(() => coworking.commands.slice(mid).find((c) => c.kind === 'door_cmd'), 'end-of-emergency door command');
+    expect(normal.body).toMatchObject({ action: 'normal' });
+    expect(await present(coworking, 'rdr-coworking', '04A1B2C3D4')).toMatchObject({ grant: true });
+    expect(ctl.query<{ mode: string; set_by: string; ended_by: string }>('SELECT mode, set_by, ended_by FROM emergencies'))
+      .toEqual([{ mode: 'evacuation', set_by: 'test', ended_by: 'test' }]);
+  });
+
   it('removes a revoked badge from the online reader within 1 s, and denies it at once', async () => {
     const credential = ctl.query<{ id: number }>("SELECT id FROM credentials WHERE uid = '04A1B2C3D4'")[0] as { id: number };
     const before = coworking.commands.length;
