@@ -12,6 +12,8 @@ export interface PendingGrant {
   passId?: number;
   /** the main entrance: the passage updates anti-passback */
   passback: boolean;
+  /** an offline grant already recorded as a passage: the opening it explains is not counted again */
+  counted?: boolean;
 }
 
 interface DoorEpisode {

@@ -16,6 +16,7 @@ import type { AccessState } from './state.js';
 export const accessDefaults = {
   rexReleaseMs: 5_000, // 5 s of released lock after the exit button
   decisionTtlMs: 3_000, // an access answer older than 3 s is ignored by the reader
+  offlineReplayMs: 30_000, // 30 s for a reader's buffered door events to follow its offline decisions
 };
 
 type Uplink<P> = { id: number; deviceId: string; payload: P; receivedAt: number };
@@ -177,6 +178,7 @@ export class AccessService {
 
   /** The door opened after a grant: the person moved; anti-passback and pass uses follow. */
   #passage(doorId: string, grant: PendingGrant, at: number): void {
+    if (grant.counted === true) return;
     const { state, places } = this.deps;
     if (grant.personId !== null) {
       state.moveTo(grant.personId, grant.toZone);
@@ -210,7 +212,11 @@ export class AccessService {
     };
     const decisionId = this.#log(uplink, place, decision, 'offline');
     // Offline grants are taken as passages: the door contact of that time may not have reached us.
-    if (decision.grant) this.#passage(place.doorId, { ...decision, decisionId, until: uplink.payload.ts, passback: door?.passback ?? false }, uplink.payload.ts);
+    if (!decision.grant) return;
+    const grant: PendingGrant = { ...decision, decisionId, until: uplink.payload.ts, passback: door?.passback ?? false };
+    this.#passage(place.doorId, grant, uplink.payload.ts);
+    // The reader uploads that opening right after this decision: it explains it, so no forced alarm.
+    this.#doors.granted(place.doorId, { ...grant, counted: true, until: uplink.receivedAt + accessDefaults.offlineReplayMs });
   }
 
   #log(uplink: Uplink<BadgeUplink>, place: ReaderPlace, decision: Decision, source: 'controller' | 'offline'): Promise<number> {
