@@ -69,8 +69,13 @@ export class UplinkIngest {
   }
 
   #commit(items: Queued[]): IngestResult[] {
+    return this.deps.store.inTransaction(() => this.#storeAndHandOver(items));
+  }
+
+  #storeAndHandOver(items: Queued[]): IngestResult[] {
     const results = this.deps.store.storeBatch(items.map((q) => q.record));
-    // Durable from here on: hand the new uplinks to the controller services, in arrival order.
+    // Hand the new uplinks to the controller services, in arrival order, inside the same commit:
+    // what they write is durable with the uplinks, and a service error is contained below.
     results.forEach((result, i) => {
       const item = items[i] as Queued;
       if (result.status === 'duplicate') {

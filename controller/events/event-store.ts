@@ -38,7 +38,10 @@ export class EventStore {
   readonly #insertDead: Database.Statement;
   readonly #batch: (records: IngestRecord[]) => IngestResult[];
 
+  readonly #sqlite: Database.Database;
+
   constructor(sqlite: Database.Database) {
+    this.#sqlite = sqlite;
     this.#insertEvent = sqlite.prepare(
       `INSERT OR IGNORE INTO events (device_id, boot_id, seq, kind, device_ts, received_at, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -61,5 +64,14 @@ export class EventStore {
   /** Commits every record or none (the transaction throws and nothing is acknowledged). */
   storeBatch(records: IngestRecord[]): IngestResult[] {
     return this.#batch(records);
+  }
+
+  /**
+   * Runs `work` in one transaction: the ingest stores a batch and lets the services write what the
+   * uplinks change (network totals, desk states) in the same commit, one fsync for all of it.
+   * A service's own transaction inside becomes a savepoint.
+   */
+  inTransaction<T>(work: () => T): T {
+    return this.#sqlite.transaction(work)();
   }
 }
