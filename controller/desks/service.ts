@@ -30,12 +30,22 @@ export class DeskService {
   readonly #bySensor = new Map<string, Desk>();
   #state = new Map<string, DeskRuntime>();
   readonly #listeners: Array<(d: DeskView) => void> = [];
+  readonly #sql: Record<'open' | 'close' | 'save' | 'battery', Database.Statement>;
 
   constructor(private readonly deps: { sqlite: Database.Database; building: Building; isOnline: (deviceId: string) => boolean }) {
     for (const d of deps.building.desks) {
       this.#desks.set(d.id, d);
       this.#bySensor.set(d.sensor, d);
     }
+    this.#sql = {
+      open: deps.sqlite.prepare('INSERT INTO desk_occupancy (desk_id, started_at) VALUES (?, ?)'),
+      close: deps.sqlite.prepare('UPDATE desk_occupancy SET ended_at = ? WHERE desk_id = ? AND ended_at IS NULL'),
+      save: deps.sqlite.prepare(
+        `INSERT INTO desk_states (desk_id, occupied, battery, changed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(desk_id) DO UPDATE SET occupied = excluded.occupied, battery = excluded.battery, changed_at = excluded.changed_at`,
+      ),
+      battery: deps.sqlite.prepare('UPDATE desk_states SET battery = ? WHERE desk_id = ?'),
+    };
   }
 
   start(): void {
@@ -68,16 +78,13 @@ export class DeskService {
       s.changedAt = at;
       if (occupied) {
         s.openSince = at;
-        this.deps.sqlite.prepare('INSERT INTO desk_occupancy (desk_id, started_at) VALUES (?, ?)').run(desk.id, at);
+        this.#sql.open.run(desk.id, at);
       } else if (s.openSince !== null) {
-        this.deps.sqlite.prepare('UPDATE desk_occupancy SET ended_at = ? WHERE desk_id = ? AND ended_at IS NULL').run(at, desk.id);
+        this.#sql.close.run(at, desk.id);
         s.openSince = null;
       }
     }
-    this.deps.sqlite.prepare(
-      `INSERT INTO desk_states (desk_id, occupied, battery, changed_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(desk_id) DO UPDATE SET occupied = excluded.occupied, battery = excluded.battery, changed_at = excluded.changed_at`,
-    ).run(desk.id, s.occupied ? 1 : 0, s.battery, s.changedAt ?? at);
+    this.#sql.save.run(desk.id, s.occupied ? 1 : 0, s.battery, s.changedAt ?? at);
     if (changed || battery !== undefined) this.#emit(desk.id);
   }
 
@@ -88,7 +95,7 @@ export class DeskService {
     const s = this.#runtime(desk.id);
     if (s.battery === battery) return;
     s.battery = battery;
-    this.deps.sqlite.prepare('UPDATE desk_states SET battery = ? WHERE desk_id = ?').run(battery, desk.id);
+    this.#sql.battery.run(battery, desk.id);
     this.#emit(desk.id);
   }
 
@@ -101,11 +108,11 @@ export class DeskService {
     if (desk === undefined) return;
     const s = this.#runtime(desk.id);
     if (!this.deps.isOnline(deviceId) && s.openSince !== null) {
-      this.deps.sqlite.prepare('UPDATE desk_occupancy SET ended_at = ? WHERE desk_id = ? AND ended_at IS NULL').run(at, desk.id);
+      this.#sql.close.run(at, desk.id);
       s.openSince = null;
     } else if (this.deps.isOnline(deviceId) && s.occupied && s.openSince === null) {
       s.openSince = at;
-      this.deps.sqlite.prepare('INSERT INTO desk_occupancy (desk_id, started_at) VALUES (?, ?)').run(desk.id, at);
+      this.#sql.open.run(desk.id, at);
     }
     this.#emit(desk.id);
   }
