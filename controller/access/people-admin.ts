@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AuditFn } from '../auth/audit.js';
-import { AccessError, constraintError } from './errors.js';
+import { AccessError, auditedChange } from './errors.js';
 import type { CredentialStatus, PersonKind } from './model.js';
 import { pinHash } from './pin.js';
 
@@ -21,16 +21,7 @@ export class PeopleAdmin {
   }) {}
 
   #run<T>(actor: string, action: string, subject: string, detail: Record<string, unknown>, write: () => T, what: string): T {
-    let result: T;
-    try {
-      result = this.deps.sqlite.transaction(write)();
-    } catch (err) {
-      if (err instanceof AccessError) throw err;
-      constraintError(err, what);
-    }
-    this.deps.audit({ actor, action, subject, detail });
-    this.deps.changed();
-    return result;
+    return auditedChange(this.deps, { actor, action, subject, detail }, write, what);
   }
 
   createCompany(name: string, actor: string): { id: number; name: string } {

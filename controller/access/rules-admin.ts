@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AuditFn } from '../auth/audit.js';
-import { AccessError, constraintError } from './errors.js';
+import { AccessError, auditedChange } from './errors.js';
 import { parseHhMm } from './local-time.js';
 import type { AntiPassbackSettings, DoorMode, WeeklySlot } from './model.js';
 
@@ -12,16 +12,7 @@ export class RulesAdmin {
   }) {}
 
   #run<T>(actor: string, action: string, subject: string, detail: Record<string, unknown>, write: () => T, what: string): T {
-    let result: T;
-    try {
-      result = this.deps.sqlite.transaction(write)();
-    } catch (err) {
-      if (err instanceof AccessError) throw err;
-      constraintError(err, what);
-    }
-    this.deps.audit({ actor, action, subject, detail });
-    this.deps.changed();
-    return result;
+    return auditedChange(this.deps, { actor, action, subject, detail }, write, what);
   }
 
   #zones(ids: string[]): void {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -8,17 +7,10 @@ import { buildDashboard } from '../../dashboard/build.js';
 import { startTestController, type TestController } from '../support/controller.js';
 import { horizontalOverflow, launchBrowser, watchDom, type TestBrowser } from './browser.js';
 import { loginThroughForm, Sims } from './fixtures.js';
+import { freePort } from '../support/ports.js';
 
 const PHONE = { width: 390, height: 844 }; // CSS px: a common phone
 const DESKTOP = { width: 1280, height: 900 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** The dashboard's layout, languages, report and reconnection, against the whole controller. */
 describe('the dashboard on a phone, in two languages, with its report, across a controller restart', () => {

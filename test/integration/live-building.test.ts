@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,14 +11,7 @@ import { SimNetMeter } from '../../firmware-sim/net-meter.js';
 import { SimReader } from '../../firmware-sim/reader.js';
 import { SITE, startTestController, TEST_ADMIN_PASSWORD, type TestController } from '../support/controller.js';
 import { eventually } from '../support/mqtt-device.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../support/ports.js';
 
 /** A bearer token for a user other than the admin. */
 async function tokenOf(base: string, username: string, password: string): Promise<string> {

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,14 +6,7 @@ import { ManualClock } from '../../firmware-sim/clock.js';
 import { SimReader } from '../../firmware-sim/reader.js';
 import { startTestController, type TestController } from '../support/controller.js';
 import { eventually } from '../support/mqtt-device.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../support/ports.js';
 
 /**
  * A real reader (firmware-sim) and the real controller: the controller goes away for an hour of
