@@ -22,6 +22,8 @@ export interface BenchController {
   mqttUrl: string;
   dataDir: string;
   dbFile: string;
+  /** The admin API token (bearer) the bench drives the controller with. */
+  token: string;
   /** Log lines at warn level or above, the last 100, and how many there were. */
   warnings: { count: number; last: string[] };
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
@@ -103,7 +105,7 @@ export async function startController(env: Record<string, string> = {}, nodeArgs
   };
   const stop = () => stopProcess(proc);
   return {
-    proc, pid: proc.pid, httpUrl, mqttUrl: String(entry.mqttUrl), dataDir, dbFile: join(dataDir, 'controller.db'), warnings, api, stop,
+    proc, pid: proc.pid, httpUrl, mqttUrl: String(entry.mqttUrl), dataDir, dbFile: join(dataDir, 'controller.db'), token, warnings, api, stop,
     dispose: async () => {
       await stop();
       removeDir(dataDir);

@@ -51,10 +51,6 @@ export interface Scenario {
  */
 export const NOT_AVAILABLE: Array<MetricDef & { reason: string }> = [
   {
-    name: 'ws_fanout_p99_ms', unit: 'ms', target: { op: '<=', value: 50 },
-    what: 'live event to 1,000 dashboard WebSocket clients, p99', reason: 'not available yet (issue #4: the fan-out scenario is still to be written)',
-  },
-  {
     name: 'billing_month_s', unit: 's', target: { op: '<=', value: 2 },
     what: 'a month of billing: 2,000 members, 1,000,000 usage events', reason: 'not available yet (issue #5: no billing run yet)',
   },

@@ -9,12 +9,14 @@ import { cleanupAll, machineBusyMs, ownTreeCpuMs } from './processes.js';
 import { badgeScenario } from './scenarios/badge.js';
 import { ingestScenario, mosquittoScenario } from './scenarios/ingest.js';
 import { devicesScenario, idleScenario } from './scenarios/memory.js';
+import { wsFanoutScenario } from './scenarios/ws-fanout.js';
 
 /**
  * The benchmark that holds every speed target (issue #6):
  *   npm run bench                          readable table
  *   npm run bench -- --json                one {"metric","value","unit"} object per line
  *   npm run bench -- --only badge_rtt_p99_ms,idle_rss_mb
+ *   npm run bench -- --only ws_fanout           a scenario by name: all its metrics
  *   npm run bench -- --broker mosquitto    adds the ingest figures against an external Mosquitto
  * Each scenario starts its own controller process (temporary DATA_DIR, loopback ports) and stops it.
  */
@@ -23,7 +25,7 @@ const USAGE = 'usage: npm run bench -- [--json] [--only NAME[,NAME]] [--broker e
   '       [--profile DIR] [--controller-env KEY=VALUE ...] [--controller-node-args="FLAGS"]';
 
 /** In the order they run: the cheap ones first. */
-const SCENARIOS: Scenario[] = [idleScenario, ingestScenario, mosquittoScenario, badgeScenario, devicesScenario];
+const SCENARIOS: Scenario[] = [idleScenario, ingestScenario, mosquittoScenario, badgeScenario, wsFanoutScenario, devicesScenario];
 
 function select(only: string | undefined, withMosquitto: boolean): { scenarios: Scenario[]; wanted: Set<string> | null; unavailable: typeof NOT_AVAILABLE } {
   const known = new Map<string, Scenario>();

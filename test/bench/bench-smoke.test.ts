@@ -4,6 +4,7 @@ import { cleanupAll } from '../../bench/processes.js';
 import { measureBadges } from '../../bench/scenarios/badge.js';
 import { ingestEmbedded, ingestMosquitto } from '../../bench/scenarios/ingest.js';
 import { measureDevices, measureIdle } from '../../bench/scenarios/memory.js';
+import { measureWsFanout } from '../../bench/scenarios/ws-fanout.js';
 import { mosquittoAvailable } from '../support/mosquitto.js';
 
 /**
@@ -51,6 +52,17 @@ describe('bench building blocks (tiny scale)', () => {
     expect(p99).toBeGreaterThanOrEqual(p50);
     expect(out.notes.join('\n')).toMatch(/20 badges from 15 readers \(granted 20\)/);
   }, 90_000);
+
+  it('ws_fanout: every desk update reaches every staff WebSocket client, with its latency', async () => {
+    const out = await measureWsFanout(ctx, { clients: 20, ratePerS: 10, durationS: 0.5 });
+    expect(out.problems).toEqual([]);
+    const p50 = value(out.values, 'ws_fanout_p50_ms');
+    const p99 = value(out.values, 'ws_fanout_p99_ms');
+    expect(Number.isFinite(p99)).toBe(true);
+    expect(p50).toBeGreaterThan(0);
+    expect(p99).toBeGreaterThanOrEqual(p50);
+    expect(out.notes.join('\n')).toMatch(/5 desk updates × 20 clients = 100 deliveries, 100 matched/);
+  }, 60_000);
 
   it('memory: idle RSS, and what 20 connected devices add', async () => {
     const idle = await measureIdle(ctx);
