@@ -7,20 +7,10 @@ import type {
   AccessGroup, AntiPassbackSettings, Closure, Credential, DoorPolicy, EmergencyState, GroupMembership, PassbackState,
   Person, Schedule, TrainingSession, VisitorPass, WeeklySlot,
 } from './model.js';
+import { groupBy } from '../group-by.js';
 
 const NO_EMERGENCY: EmergencyState = { mode: 'none', setBy: null, setAt: null, revertAt: null };
 export const passbackDefaults: AntiPassbackSettings = { mode: 'soft', resetAfterMs: 12 * 3_600_000 }; // reset after 12 h
-
-function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list === undefined) map.set(k, [item]);
-    else list.push(item);
-  }
-  return map;
-}
 
 /**
  * For each zone, the zones one crosses from outside to reach it, through the doors (breadth

@@ -2,6 +2,7 @@ import { localParts, offsetSpans, utcOffset } from '../access/local-time.js';
 import type { Interval, WeeklySlot } from '../access/model.js';
 import { intersect, slotIntervals, union } from '../access/schedule.js';
 import { OUTSIDE } from '../building/schema.js';
+import { groupBy } from '../group-by.js';
 
 /**
  * The utilisation report, as a pure function of what the database holds over a period.
@@ -119,17 +120,6 @@ function hourIndex(hours: readonly LocalHour[], at: number): number {
 }
 
 const totalMs = (list: readonly Interval[]): number => list.reduce((n, [a, b]) => n + (b - a), 0);
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string | number): Map<string | number, T[]> {
-  const map = new Map<string | number, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = map.get(k);
-    if (list === undefined) map.set(k, [item]);
-    else list.push(item);
-  }
-  return map;
-}
 
 /** Each person's stays per zone (parents included), bounded by their sessions and the period. */
 function stays(input: UtilisationInput, ancestry: (zoneId: string) => string[]): Array<Map<string, Interval[]>> {
