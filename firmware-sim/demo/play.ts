@@ -1,5 +1,4 @@
-import type { BuildingDevices, SimDeviceSpec } from '../building-devices.js';
-import type { Clock } from '../clock.js';
+import type { SimDeviceSpec } from '../building-devices.js';
 import { SimDeskSensor } from '../desk-sensor.js';
 import type { SimDevice } from '../device.js';
 import type { SimLogger } from '../events.js';
@@ -7,6 +6,7 @@ import { createSimDevice } from '../fleet.js';
 import { SimNetMeter } from '../net-meter.js';
 import { SimReader } from '../reader.js';
 import { LinkCut } from './link-cut.js';
+import type { DaySummary, PlayerOptions } from './play-types.js';
 import { ScenarioClock } from './scenario-clock.js';
 import { clockText, type DemoAction, type DemoDay, type DemoPerson } from './scenario.js';
 
@@ -16,40 +16,7 @@ import { clockText, type DemoAction, type DemoDay, type DemoPerson } from './sce
  * one person through at a time (badge, open, close), and whatever the devices decide is printed.
  */
 
-export interface PlayerOptions {
-  day: DemoDay;
-  building: BuildingDevices;
-  /** MQTT secret of each device, by id (devices without one are not run). */
-  secrets: ReadonlyMap<string, string>;
-  brokerUrl: string;
-  /** Simulated seconds per real second. */
-  speed: number;
-  /** Door names for the printed lines, by door id. */
-  doorNames?: ReadonlyMap<string, string>;
-  print: (line: string) => void;
-  warn: (line: string) => void;
-  /** Says in the controller that a person took a desk as theirs today (the members' app would). */
-  checkin?: (deskId: string, personKey: string) => Promise<void>;
-  /** The base clock of the schedule (a test passes a manual one). */
-  clock?: Clock;
-}
-
-export interface DaySummary {
-  badges: number;
-  granted: number;
-  denied: Record<string, number>;
-  /** Decisions a reader took alone while its link was down, and how many reached the controller after. */
-  offline: number;
-  offlineUploaded: number;
-  exits: number;
-  forgotten: string[];
-  deskChanges: number;
-  checkins: number;
-  lowBattery: string[];
-  bytes: number;
-  /** Real seconds the day took. */
-  realS: number;
-}
+export type { DaySummary, PlayerOptions } from './play-types.js';
 
 const noop = (): void => {};
 
