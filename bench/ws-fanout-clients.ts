@@ -61,10 +61,14 @@ function onFrame(client: number, data: Buffer): void {
     unmatched++;
     return;
   }
-  const sent = (published[k] as { at: number }).at;
-  latencies.push(arrived - sent);
-  toFrameMs.push(frame.at - epoch(sent));
-  frameToClientMs.push(epoch(arrived) - frame.at);
+  // Updates coalesced into this frame (superseded by a later state of the same desk) reached the
+  // client with it: each counts as delivered now, its latency taken from its own publish.
+  for (let j = nextUpdate[client] as number; j <= k; j++) {
+    const sent = (published[j] as { at: number }).at;
+    latencies.push(arrived - sent);
+    toFrameMs.push(frame.at - epoch(sent));
+    frameToClientMs.push(epoch(arrived) - frame.at);
+  }
   nextUpdate[client] = k + 1;
 }
 
