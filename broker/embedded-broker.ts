@@ -170,6 +170,22 @@ export class EmbeddedBroker {
     });
   }
 
+  /**
+   * Publishes a downlink from inside the process, as the controller: the same delivery to the
+   * device's subscription as through the gateway's own connection, without two socket hops.
+   */
+  publish(topic: string, payload: string): Promise<void> {
+    const aedes = this.#aedes;
+    if (aedes === undefined) return Promise.reject(new Error('embedded broker not started'));
+    if (parseTopic(topic)?.direction !== 'down') return Promise.reject(new Error(`not a downlink topic: ${topic}`));
+    return new Promise((resolve, reject) => {
+      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, (err) => {
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+
   /** Closes a device's connection at once (disabled device, rotated secret). */
   disconnect(deviceId: string): boolean {
     const client = this.#devices.get(deviceId);

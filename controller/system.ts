@@ -114,6 +114,9 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       store: new EventStore(database.sqlite),
       logger,
       consumer: {
+        beforeCommit: (u) => {
+          if (u.kind === 'badge') access?.service.answerEarly(u);
+        },
         onUplink: (u) => {
           presence.seen(u.deviceId, u.payload.bootId, u.receivedAt, u.kind === 'heartbeat' ? u.payload.intervalS : undefined);
           if (u.kind === 'badge') access?.service.onBadge(u);
@@ -170,7 +173,11 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       clock,
       ...(caFile === undefined ? {} : { tls: { ca: readFileSync(caFile) } }),
     });
-    const commands = new CommandPublisher({ site, publish: (t, p) => connection.publish(t, p), clock });
+    // With the embedded broker, commands go straight into it: a door's answer skips two socket hops.
+    const embeddedBroker = broker;
+    const commands = new CommandPublisher({
+      site, clock, publish: (t, p) => (embeddedBroker === undefined ? connection.publish(t, p) : embeddedBroker.publish(t, p)),
+    });
     access = createAccessModule({
       building, sqlite: database.sqlite, audit, commands, clock, logger, isOnline: (id) => presence.isOnline(id),
     });

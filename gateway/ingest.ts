@@ -3,13 +3,23 @@ import type { EventStore, IngestRecord, IngestResult } from '../controller/event
 import { parseTopic, parseUplink, type UplinkKind, type UplinkPayloads } from './protocol/index.js';
 import { GroupCommitter } from '../controller/db/group-commit.js';
 
-export type AcceptedUplink = {
-  [K in UplinkKind]: { id: number; deviceId: string; kind: K; payload: UplinkPayloads[K]; receivedAt: number };
+/** A valid uplink as it arrives, not yet stored. */
+export type ArrivingUplink = {
+  [K in UplinkKind]: { deviceId: string; kind: K; payload: UplinkPayloads[K]; receivedAt: number };
 }[UplinkKind];
+
+/** A valid uplink once stored, with its event id. */
+export type AcceptedUplink = ArrivingUplink & { id: number };
 
 /** The controller services that act on uplinks once they are durable. */
 export interface UplinkConsumer {
   onUplink(uplink: AcceptedUplink): void;
+  /**
+   * A valid uplink as it arrives, before it is stored (it may yet prove a duplicate): for the
+   * answers that must not wait for the disk, such as a door's access decision. The uplink's
+   * PUBACK still waits for the commit.
+   */
+  beforeCommit?(uplink: ArrivingUplink): void;
 }
 
 export interface RawUplink {
@@ -20,7 +30,7 @@ export interface RawUplink {
   receivedAt: number;
 }
 
-type Queued = { record: IngestRecord; accepted?: Omit<AcceptedUplink, 'id'> };
+type Queued = { record: IngestRecord; accepted?: ArrivingUplink };
 
 /**
  * Validates every uplink, stores it once per (device, boot, seq) in a group commit, and only then
@@ -36,7 +46,15 @@ export class UplinkIngest {
   }
 
   accept(raw: RawUplink): Promise<IngestResult> {
-    return this.#committer.submit(this.#classify(raw));
+    const queued = this.#classify(raw);
+    if (queued.accepted !== undefined && this.deps.consumer.beforeCommit !== undefined) {
+      try {
+        this.deps.consumer.beforeCommit(queued.accepted);
+      } catch (err) {
+        this.deps.logger.error({ err, deviceId: raw.deviceId, kind: queued.accepted.kind }, 'uplink early consumer failed');
+      }
+    }
+    return this.#committer.submit(queued);
   }
 
   get counts(): Readonly<{ stored: number; duplicate: number; deadLettered: number }> {
@@ -64,7 +82,7 @@ export class UplinkIngest {
         type: 'event', deviceId: raw.deviceId, bootId: payload.bootId, seq: payload.seq, kind: topic.kind,
         deviceTs: payload.ts, receivedAt: raw.receivedAt, payload: raw.payload.toString('utf8'),
       },
-      accepted: { deviceId: raw.deviceId, kind: topic.kind, payload, receivedAt: raw.receivedAt } as Omit<AcceptedUplink, 'id'>,
+      accepted: { deviceId: raw.deviceId, kind: topic.kind, payload, receivedAt: raw.receivedAt } as ArrivingUplink,
     };
   }
 

@@ -4,6 +4,7 @@ import type { AuditFn } from '../auth/audit.js';
 import type { Alarm, AlarmStore } from './alarms.js';
 import { AccessError } from './errors.js';
 import { decide, type Decision } from './decide.js';
+import { EarlyAnswers } from './early-answers.js';
 import type { DecisionLog } from './decision-log.js';
 import { DoorMonitor, type PendingGrant } from './doors.js';
 import type { EmergencyMode } from './model.js';
@@ -30,6 +31,7 @@ export class AccessService {
   readonly #doors: DoorMonitor;
   #remoteUntil = new Map<string, number>();
   #listeners: Array<(e: AccessEvent) => void> = [];
+  readonly #early = new EarlyAnswers();
 
   constructor(private readonly deps: {
     state: AccessState;
@@ -66,7 +68,18 @@ export class AccessService {
     return [...this.deps.readers.values()].filter((r) => r.doorId === doorId);
   }
 
-  /** A badge uplink, once stored: decide, answer the reader, log, and expect the door to open. */
+  /**
+   * A badge as it arrives, before it is stored: the reader's answer must not wait for the disk
+   * (the door is a person waiting). The decision is logged when the stored uplink comes back.
+   */
+  answerEarly(uplink: Omit<Uplink<BadgeUplink>, 'id'>): void {
+    const place = this.deps.readers.get(uplink.deviceId);
+    if (place === undefined || uplink.payload.offline !== undefined) return;
+    const { bootId, seq } = uplink.payload;
+    this.#early.put(EarlyAnswers.key(uplink.deviceId, bootId, seq), this.#decideAndAnswer(uplink, place), uplink.receivedAt);
+  }
+
+  /** A badge uplink, once stored: decide (unless answered early), answer, log, and expect the door to open. */
   onBadge(uplink: Uplink<BadgeUplink>): void {
     const place = this.deps.readers.get(uplink.deviceId);
     const { payload } = uplink;
@@ -78,17 +91,22 @@ export class AccessService {
       this.#recordOffline(uplink, place);
       return;
     }
-    const at = uplink.receivedAt;
+    const decision = this.#early.take(EarlyAnswers.key(uplink.deviceId, payload.bootId, payload.seq)) ?? this.#decideAndAnswer(uplink, place);
+    const decisionId = this.#log(uplink, place, decision, 'controller');
+    if (decision.grant) this.#expectPassage(place, decision, decisionId, uplink.receivedAt);
+    if (decision.alert === 'anti_passback') this.raiseAlarm('anti_passback', place.doorId, `person ${decision.personId ?? '?'} badged twice on the same side`, uplink.receivedAt);
+  }
+
+  #decideAndAnswer(uplink: Omit<Uplink<BadgeUplink>, 'id'>, place: ReaderPlace): Decision {
+    const { payload } = uplink;
     const decision = decide(this.deps.state, {
-      doorId: place.doorId, side: place.side, uid: payload.uid, at,
+      doorId: place.doorId, side: place.side, uid: payload.uid, at: uplink.receivedAt,
       ...(payload.pin === undefined ? {} : { pinHash: pinHash(payload.uid, payload.pin) }),
     });
     this.deps.commands.send(uplink.deviceId, 'access', {
       inReplyTo: { bootId: payload.bootId, seq: payload.seq }, grant: decision.grant, reason: decision.reason, unlockMs: decision.unlockMs,
     }, accessDefaults.decisionTtlMs).catch((err: unknown) => this.deps.logger.error({ err, deviceId: uplink.deviceId }, 'access answer not sent'));
-    const decisionId = this.#log(uplink, place, decision, 'controller');
-    if (decision.grant) this.#expectPassage(place, decision, decisionId, at);
-    if (decision.alert === 'anti_passback') this.raiseAlarm('anti_passback', place.doorId, `person ${decision.personId ?? '?'} badged twice on the same side`, at);
+    return decision;
   }
 
   onDoor(uplink: Uplink<DoorUplink>): void {
