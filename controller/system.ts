@@ -12,6 +12,8 @@ import { createLiveBuilding, type LiveBuilding } from './presence/module.js';
 import { liveBuildingRoutes } from './presence/routes/index.js';
 import { LiveHub } from './live/hub.js';
 import { liveRoutes } from './live/routes.js';
+import { createBookingModule, type BookingModule } from './bookings/module.js';
+import { bookingsRoutes } from './bookings/routes/index.js';
 import { createAuditLog } from './auth/audit.js';
 import { UserService } from './auth/users.js';
 import { buildingDevices } from './building/devices.js';
@@ -40,6 +42,8 @@ export interface RunningSystem {
   /** Access control, for tests that drive it below the API. */
   access: AccessModule;
   live: LiveBuilding;
+  /** Bookings, for tests that run its jobs at a chosen time. */
+  bookings: BookingModule;
   hub: LiveHub;
   stop(): Promise<void>;
 }
@@ -198,6 +202,13 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     await connection.start();
     stops.push(() => connection.stop());
     access.start();
+    // Bookings open doors through access control's change path, and show on the live stream.
+    const bookings = createBookingModule({
+      building, sqlite: database.sqlite, audit, clock, logger, changed: () => accessModule.changed(), isOnline: (id) => presence.isOnline(id),
+    });
+    bookings.onEvent((e) => hub.bookingEvent(e));
+    bookings.start();
+    stops.push(() => bookings.stop());
 
     const app = await buildHttpApp({
       logger: logger.child({ module: 'http' }),
@@ -213,6 +224,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
         deviceRoutes({ registry, presence, site, listDeadLetters: (limit) => listDeadLetters(database.sqlite, limit) }),
         ...accessRoutes({ access, building, sqlite: database.sqlite, clock }),
         ...liveBuildingRoutes({ live: liveBuilding, access, building, sqlite: database.sqlite, clock, audit }),
+        ...bookingsRoutes({ bookings, sqlite: database.sqlite, clock }),
         liveRoutes({ hub, users }),
       ],
     });
@@ -225,7 +237,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     logger.info({ httpUrl, mqttUrl, httpPort, mqttPort }, 'controller started');
 
-    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, live: liveBuilding, hub, stop: stopAll };
+    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, live: liveBuilding, hub, bookings, stop: stopAll };
     if (mqttPort !== undefined) running.mqttPort = mqttPort;
     if (mqttsPort !== undefined) running.mqttsPort = mqttsPort;
     if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;

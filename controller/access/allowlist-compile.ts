@@ -1,4 +1,5 @@
 import type { AllowlistEntry } from '../../gateway/protocol/index.js';
+import { bookingIntervals } from './booking-grants.js';
 import { decisionDefaults } from './decide.js';
 import type { Interval } from './model.js';
 import type { ReaderPlace } from './ports.js';
@@ -18,7 +19,7 @@ function clip(from: number | null, until: number | null, window: Interval): Inte
  * What a reader may decide alone until `horizon`: each badge with the plain time intervals during
  * which the controller itself would let it through this door, leaving out only what a reader
  * cannot know (capacity, anti-passback). Schedules, time zone, holidays, training sessions,
- * visitor passes and validity are all compiled in here.
+ * bookings, visitor passes and validity are all compiled in here.
  */
 export function compileAllowlist(state: AccessState, place: ReaderPlace, now: number, horizon: number): {
   entries: Map<string, AllowlistEntry>; doorUnlocked: Interval[];
@@ -55,6 +56,8 @@ export function compileAllowlist(state: AccessState, place: ReaderPlace, now: nu
         if (!state.reaches(toZone, session.zoneId)) continue;
         open = union(open, trainingIntervals([session], person.id, session.zoneId, now, horizon, decisionDefaults.trainingMarginMs));
       }
+      const booked = state.bookingGrants(person.id).filter((b) => state.reaches(toZone, b.zoneId));
+      if (booked.length > 0) open = union(open, bookingIntervals(booked, now, horizon));
       for (const pass of state.visitorPasses(person.id)) {
         const reaches = pass.zoneIds.some((z) => state.reaches(toZone, z));
         if (reaches && (pass.maxUses === null || pass.uses < pass.maxUses)) open = union(open, clip(pass.validFrom, pass.validUntil, window));

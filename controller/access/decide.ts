@@ -1,6 +1,7 @@
 import type { AccessReason } from '../../gateway/protocol/common.js';
+import { bookingOpen } from './booking-grants.js';
 import type {
-  AccessGroup, AntiPassbackSettings, Closure, Credential, DoorPolicy, EmergencyState, GroupMembership, PassbackState,
+  AccessGroup, AntiPassbackSettings, BookingGrant, Closure, Credential, DoorPolicy, EmergencyState, GroupMembership, PassbackState,
   Person, Schedule, TrainingSession, VisitorPass,
 } from './model.js';
 import { inWeeklySlots, scheduleOpen } from './schedule.js';
@@ -43,6 +44,8 @@ export interface AccessView {
   schedule(id: number): Schedule | undefined;
   closures: Closure[];
   trainingSessions(personId: number): TrainingSession[];
+  /** the bookings the person holds or is a guest of, indexed by person: a handful at most */
+  bookingGrants(personId: number): BookingGrant[];
   visitorPasses(personId: number): VisitorPass[];
   doorPolicy(doorId: string): DoorPolicy;
   emergency: EmergencyState;
@@ -75,7 +78,7 @@ export interface Decision {
 
 /**
  * Decides one badge, in order: emergency, credential, person, door mode, PIN, authorization
- * (groups and schedules, training sessions, visitor passes), capacity, anti-passback. Pure: the
+ * (groups and schedules, training sessions, bookings, visitor passes), capacity, anti-passback. Pure: the
  * state and the time come in, a decision goes out.
  */
 export function decide(view: AccessView, req: AccessRequest): Decision {
@@ -149,6 +152,10 @@ function authorize(view: AccessView, person: Person, zoneId: string, at: number)
   const sessions = view.trainingSessions(person.id).filter((s) => view.reaches(zoneId, s.zoneId));
   if (sessions.some((s) => trainingOpen([s], person.id, s.zoneId, at, decisionDefaults.trainingMarginMs))) return { reason: 'granted' };
   if (sessions.length > 0) hasGrantForZone = true;
+  // Holders and guests of a booking: the booked zone and the zones on the way, during the slot and its margin.
+  const booked = view.bookingGrants(person.id).filter((b) => view.reaches(zoneId, b.zoneId));
+  if (bookingOpen(booked, at)) return { reason: 'granted' };
+  if (booked.length > 0) hasGrantForZone = true;
   const passes = view.visitorPasses(person.id);
   if (passes.length > 0) {
     const reachable = passes.filter((p) => p.zoneIds.some((z) => view.reaches(zoneId, z)));

@@ -62,6 +62,13 @@ export interface Closure { date: string /* YYYY-MM-DD local */; name: string }
 /** Trainees may enter a training room during their sessions, from a margin before the start to the end. */
 export interface TrainingSession { id: number; zoneId: string; name: string; startsAt: number; endsAt: number; traineeIds: number[] }
 
+/**
+ * A booking's holder or one of its guests may enter the booked zone, and the zones on the way to
+ * it, during [from, until): the slot with its margin, cut short by a no-show release. The booking
+ * module computes the window when it writes the booking; access reads it as plain data.
+ */
+export interface BookingGrant { bookingId: number; zoneId: string; from: number; until: number }
+
 export interface VisitorPass {
   id: number;
   personId: number;

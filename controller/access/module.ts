@@ -24,6 +24,8 @@ export interface AccessModule {
   emergency: EmergencyControl;
   alarms: AlarmStore;
   readers: Map<string, ReaderPlace>;
+  /** After a change to access data made outside this module (bookings): reload the state, send deltas to the readers. */
+  changed(): void;
   start(): void;
   stop(): void;
 }
@@ -38,7 +40,7 @@ export function createAccessModule(deps: {
   const readers = new Map<string, ReaderPlace>();
   for (const d of buildingDevices(building)) if (d.kind === 'reader') readers.set(d.deviceId, { deviceId: d.deviceId, doorId: d.doorId, side: d.side });
   const heldLimits = new Map(building.doors.map((d) => [d.id, d.heldOpenLimitS * 1000]));
-  const state = new AccessState(building, sqlite);
+  const state = new AccessState(building, sqlite, clock);
   state.reload();
   state.loadWhereabouts();
   const alarms = new AlarmStore(sqlite);
@@ -63,7 +65,7 @@ export function createAccessModule(deps: {
     },
   });
   return {
-    state, service, allowlists, people, rules, emergency, alarms, readers,
+    state, service, allowlists, people, rules, emergency, alarms, readers, changed,
     start: () => {
       allowlists.start();
       emergency.start();

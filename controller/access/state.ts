@@ -4,7 +4,7 @@ import { OUTSIDE } from '../building/schema.js';
 import type { AccessView, DoorFacts } from './decide.js';
 import { decisionDefaults } from './decide.js';
 import type {
-  AccessGroup, AntiPassbackSettings, Closure, Credential, DoorPolicy, EmergencyState, GroupMembership, PassbackState,
+  AccessGroup, AntiPassbackSettings, BookingGrant, Closure, Credential, DoorPolicy, EmergencyState, GroupMembership, PassbackState,
   Person, Schedule, TrainingSession, VisitorPass, WeeklySlot,
 } from './model.js';
 import { groupBy } from '../group-by.js';
@@ -57,6 +57,7 @@ export class AccessState implements AccessView {
   #groups = new Map<number, AccessGroup>();
   #schedules = new Map<number, Schedule>();
   #sessions = new Map<number, TrainingSession[]>();
+  #bookings = new Map<number, BookingGrant[]>(); // personId → bookings they hold or are a guest of
   #passes = new Map<number, VisitorPass[]>();
   #policies = new Map<string, DoorPolicy>();
   #location = new Map<number, string>(); // personId → zone they are in
@@ -66,7 +67,8 @@ export class AccessState implements AccessView {
   emergency: EmergencyState = NO_EMERGENCY;
   passbackSettings: AntiPassbackSettings = passbackDefaults;
 
-  constructor(building: Building, private readonly sqlite: Database.Database) {
+  /** `clock` only bounds what reload() keeps of the bookings: those whose window has not ended. */
+  constructor(building: Building, private readonly sqlite: Database.Database, private readonly clock: () => number = () => 0) {
     this.timeZone = building.site.timeZone;
     for (const z of building.zones) {
       this.#capacity.set(z.id, z.capacity);
@@ -113,6 +115,16 @@ export class AccessState implements AccessView {
     ).map((s) => ({ ...s, traineeIds: (enrolled.get(s.id) ?? []).map((e) => e.personId) }));
     this.#sessions = new Map();
     for (const s of sessions) for (const p of s.traineeIds) this.#sessions.set(p, [...(this.#sessions.get(p) ?? []), s]);
+    // Holders and guests, each indexed under their own id; blocks grant nobody, cancelled rows nothing.
+    this.#bookings = new Map();
+    const bookings = this.sqlite.prepare(
+      `SELECT b.id AS bookingId, b.zone_id AS zoneId, b.access_from AS "from", b.access_until AS "until", b.person_id AS personId
+         FROM bookings b WHERE b.status <> 'cancelled' AND b.person_id IS NOT NULL AND b.access_until > ?
+       UNION ALL
+       SELECT b.id, b.zone_id, b.access_from, b.access_until, g.person_id
+         FROM booking_guests g JOIN bookings b ON b.id = g.booking_id WHERE b.status <> 'cancelled' AND b.access_until > ?`,
+    ).all(this.clock(), this.clock()) as Array<BookingGrant & { personId: number }>;
+    for (const { personId, ...grant } of bookings) this.#bookings.set(personId, [...(this.#bookings.get(personId) ?? []), grant]);
     this.#passes = groupBy(all<Omit<VisitorPass, 'zoneIds'> & { zoneIds: string }>(
       `SELECT id, person_id AS personId, host_person_id AS hostPersonId, valid_from AS validFrom, valid_until AS validUntil,
               max_uses AS maxUses, uses, zone_ids AS zoneIds FROM visitor_passes`,
@@ -169,6 +181,9 @@ export class AccessState implements AccessView {
   }
   trainingSessions(personId: number): TrainingSession[] {
     return this.#sessions.get(personId) ?? [];
+  }
+  bookingGrants(personId: number): BookingGrant[] {
+    return this.#bookings.get(personId) ?? [];
   }
   visitorPasses(personId: number): VisitorPass[] {
     return this.#passes.get(personId) ?? [];

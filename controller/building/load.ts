@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Compile } from 'typebox/compile';
 import { Building } from './schema.js';
+import { bookingProblems } from './booking-checks.js';
 import { buildingDevices } from './devices.js';
 import { OUTSIDE } from './schema.js';
 
@@ -64,6 +65,7 @@ export function buildingProblems(building: Building): string[] {
       if (!zones.has(p.zone)) problems.push(`meter "${m.deviceId}" port "${p.port}" is in unknown zone "${p.zone}"`);
     }
   }
+  problems.push(...bookingProblems(building));
   return problems;
 }
 

@@ -44,7 +44,8 @@ export const Door = Type.Object({
 export const Desk = Type.Object({
   id: Id,
   zone: Id,
-  kind: Type.Union([Type.Literal('hot'), Type.Literal('fixed'), Type.Literal('bench'), Type.Literal('office')]),
+  /** room: not a desk but a meeting room's or a booth's presence sensor (same device, same uplink). */
+  kind: Type.Union([Type.Literal('hot'), Type.Literal('fixed'), Type.Literal('bench'), Type.Literal('office'), Type.Literal('room')]),
   sensor: DeviceId,
 }, strict);
 
@@ -53,6 +54,33 @@ export const Meter = Type.Object({
   scope: Type.Union([Type.Literal('floor'), Type.Literal('uplink')]),
   floor: Type.Optional(Id),
   ports: Type.Optional(Type.Array(Type.Object({ port: Type.String({ minLength: 1 }), zone: Id }, strict))),
+}, strict);
+
+/** How a resource may be booked. Minutes are whole; opening hours are in the building's time zone. */
+export const BookingRules = Type.Object({
+  openingHours: Type.Array(WeeklySlot, { minItems: 1, description: 'When bookings may take place' }),
+  slotMinutes: Type.Integer({ minimum: 5, maximum: 60, description: 'Bookings start and end on this grid of local time' }),
+  maxMinutes: Type.Integer({ minimum: 5, description: 'Longest booking' }),
+  maxAheadDays: Type.Integer({ minimum: 0, maximum: 366, description: 'How far ahead a booking may start' }),
+  cancelBeforeMinutes: Type.Integer({ minimum: 0, description: 'Members cannot cancel or move later than this before the start' }),
+  graceMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 240, description: 'No-show grace after the start (default 15)' })),
+  marginMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 120, description: 'Door access before the start and after the end (default 10)' })),
+  groups: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+    minItems: 1, description: 'Access-group names whose members may book; absent: any active member, resident or staff',
+  })),
+}, strict);
+
+export const BookingResource = Type.Object({
+  id: Id,
+  name: Type.Optional(Type.String({ minLength: 1, description: "Default: the zone's name, or 'Desk <desk id>'" })),
+  zone: Type.Optional(Id),
+  desk: Type.Optional(Id),
+  rules: Type.String({ minLength: 1, description: 'A rule set of booking.rules' }),
+}, strict);
+
+export const BookingSection = Type.Object({
+  rules: Type.Record(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,47}$' }), BookingRules),
+  resources: Type.Array(BookingResource),
 }, strict);
 
 export const Building = Type.Object({
@@ -69,6 +97,7 @@ export const Building = Type.Object({
   doors: Type.Array(Door),
   desks: Type.Array(Desk),
   meters: Type.Array(Meter),
+  booking: Type.Optional(BookingSection),
 }, strict);
 
 export type Building = Static<typeof Building>;
@@ -76,4 +105,6 @@ export type Zone = Static<typeof Zone>;
 export type Door = Static<typeof Door>;
 export type Desk = Static<typeof Desk>;
 export type Meter = Static<typeof Meter>;
+export type BookingRules = Static<typeof BookingRules>;
+export type BookingResource = Static<typeof BookingResource>;
 export const OUTSIDE = 'outside';

@@ -3,3 +3,4 @@ export * from './tables/devices.js';
 export * from './tables/auth.js';
 export * from './tables/access.js';
 export * from './tables/live.js';
+export * from './tables/bookings.js';

@@ -39,6 +39,7 @@ export async function registerDocsSpec(app: HttpApp): Promise<void> {
         { name: 'auth', description: 'Login, sessions and API tokens' },
         { name: 'users', description: 'People who use the API' },
         { name: 'health', description: 'Probes for the supervisor' },
+        { name: 'bookings', description: 'Rooms and desks booked, moved, cancelled and blocked; free slots; no-show releases; overrun notices; iCalendar feeds' },
       ],
     },
     transform: documentAccess,

@@ -1,6 +1,7 @@
 import type { AccessEvent } from '../access/ports.js';
 import { OUTSIDE } from '../building/schema.js';
-import type { AlarmLive, EmergencyLive, LiveEvent, PersonRef, StaffChange } from './messages.js';
+import type { BookingEvent } from '../bookings/model.js';
+import type { AlarmLive, EmergencyLive, LiveEvent, PersonRef, PublicEvent, StaffChange } from './messages.js';
 import type { LiveModel } from './model.js';
 
 /** Where the hub reads the state it starts from; all optional (a hub without them starts empty). */
@@ -15,6 +16,16 @@ export interface LiveSources {
 
 /** An event before the hub numbers it. */
 export type NewEvent = LiveEvent extends infer T ? (T extends LiveEvent ? Omit<T, 'seq'> : never) : never;
+
+/** A public event before the hub numbers it. */
+export type NewPublicEvent = Omit<PublicEvent, 'seq'>;
+
+/** A booking change for the staff feed and, without its id, for the public stream; a notice for staff only. */
+export function fromBookingEvent(e: BookingEvent): { event: NewEvent; publicEvent?: NewPublicEvent } {
+  if (e.type === 'booking_notice') return { event: e };
+  const { bookingId: _id, ...anonymous } = e;
+  return { event: e, publicEvent: anonymous };
+}
 
 /** The state read from the sources at start. */
 export function seedFromSources(model: LiveModel, sources: LiveSources | undefined, at: number): StaffChange[] {

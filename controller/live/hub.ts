@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { AccessEvent } from '../access/ports.js';
+import type { BookingEvent } from '../bookings/model.js';
 import type { Building } from '../building/schema.js';
 import type { PresenceChange } from '../devices/presence.js';
 import { LiveClient, type LiveSocket } from './client.js';
-import { fromAccessEvent, seedFromSources, type LiveSources, type NewEvent } from './feed.js';
+import { fromAccessEvent, fromBookingEvent, seedFromSources, type LiveSources, type NewEvent, type NewPublicEvent } from './feed.js';
 import type {
-  LiveAudience, LiveEvent, PublicChange, PublicDelta, PublicSnapshot, StaffChange, StaffDelta, StaffSnapshot,
+  LiveAudience, LiveEvent, PublicChange, PublicDelta, PublicEvent, PublicSnapshot, StaffChange, StaffDelta, StaffSnapshot,
 } from './messages.js';
 import { LIVE_CLOSE, LIVE_PROTOCOL_VERSION } from './messages.js';
 import { LiveModel, modelDefaults, type DeskPatch, type ModelOptions } from './model.js';
@@ -40,7 +41,7 @@ export interface LiveHubDeps {
 }
 
 type StaffClient = LiveClient<StaffChange, LiveEvent>;
-type PublicClient = LiveClient<PublicChange>;
+type PublicClient = LiveClient<PublicChange, PublicEvent>;
 
 /**
  * The live stream's hub: keeps the building's current state (zones, doors, devices, desks, open
@@ -56,7 +57,7 @@ export class LiveHub {
   readonly #staff = new Set<StaffClient>();
   readonly #public = new Set<PublicClient>();
   #pendingStaff: PendingFrame<StaffChange, LiveEvent>;
-  #pendingPublic: PendingFrame<PublicChange>;
+  #pendingPublic: PendingFrame<PublicChange, PublicEvent>;
   #recent: LiveEvent[] = [];
   #eventSeq = 0;
   #staffSeq = 0;
@@ -120,6 +121,12 @@ export class LiveHub {
     this.#update(changes, event);
   }
 
+  /** A booking changed (both streams, anonymous on the public one) or a notice was raised (staff only). */
+  bookingEvent(e: BookingEvent): void {
+    const { event, publicEvent } = fromBookingEvent(e);
+    this.#update([], event, publicEvent);
+  }
+
   devicePresence(change: PresenceChange): void {
     const { deviceId, online, reason, at } = change;
     this.#update(this.#model.setDevice(deviceId, online, at), { type: 'device', at, deviceId, online, reason });
@@ -171,7 +178,7 @@ export class LiveHub {
     if (audience === 'staff') {
       this.#attach(this.#staff, new LiveClient<StaffChange, LiveEvent>(id, audience, socket, this.#opts, this.#eventSeq, onDrop, authorized), socket);
     } else {
-      this.#attach(this.#public, new LiveClient<PublicChange>(id, audience, socket, this.#opts, this.#eventSeq, onDrop, authorized), socket);
+      this.#attach(this.#public, new LiveClient<PublicChange, PublicEvent>(id, audience, socket, this.#opts, this.#eventSeq, onDrop, authorized), socket);
     }
   }
 
@@ -194,7 +201,7 @@ export class LiveHub {
     client.sendSnapshot(Buffer.from(JSON.stringify(snapshot)), this.#mono());
   }
 
-  #update(changes: StaffChange[], event?: NewEvent): void {
+  #update(changes: StaffChange[], event?: NewEvent, publicEvent?: NewPublicEvent): void {
     for (const c of changes) this.#pendingStaff.change(c);
     for (const c of this.#model.publicChanges(changes)) this.#pendingPublic.change(c);
     if (event !== undefined) {
@@ -202,6 +209,8 @@ export class LiveHub {
       this.#recent.push(e);
       if (this.#recent.length > this.#opts.recentEvents) this.#recent.shift();
       this.#pendingStaff.event(e);
+      // The same number on both streams: one counter, so a public client's floor works as a staff one's.
+      if (publicEvent !== undefined) this.#pendingPublic.event({ ...publicEvent, seq: e.seq });
     }
     this.#schedule();
   }

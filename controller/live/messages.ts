@@ -9,7 +9,7 @@
  *
  * - `GET /api/live` (admin, manager): the staff stream, `StaffMessage`.
  * - `GET /api/live/public` (anyone): aggregates only, `PublicMessage`: never a person, a badge
- *   or a name.
+ *   or a name; its only events are anonymous booking changes.
  */
 
 export const LIVE_PROTOCOL_VERSION = 1;
@@ -41,7 +41,8 @@ export interface DeviceLive { kind: DeviceKind; online: boolean; at: number | nu
 export type DeskStatus = 'free' | 'occupied' | 'offline' | 'unknown';
 export interface DeskLive {
   zoneId: string;
-  kind: 'hot' | 'fixed' | 'bench' | 'office';
+  /** room: a meeting room's or a booth's presence sensor, shown like a desk (occupied: somebody is in). */
+  kind: 'hot' | 'fixed' | 'bench' | 'office' | 'room';
   status: DeskStatus;
   /** From the desk sensor; null until it has reported. */
   occupied: boolean | null;
@@ -64,6 +65,13 @@ export interface EmergencyLive { mode: EmergencyMode; by: string | null; at: num
 
 export interface PersonRef { id: number; name: string | null }
 
+/**
+ * What happened to a booking. `start`/`end`: the booking as it now stands (moved: the new slot;
+ * released: `end` is the release, the rest of the slot is free). The dashboard re-fetches
+ * GET /api/bookings/day (or /api/public/bookings/day) when it sees one.
+ */
+export type BookingChange = 'created' | 'moved' | 'cancelled' | 'released' | 'blocked';
+
 /** Something that happened, for the live feed. `seq` increases by one per event, server-wide. */
 export type LiveEvent = { seq: number } & (
   | { type: 'decision'; at: number; id: number; doorId: string; grant: boolean; reason: string; source: string; person: PersonRef | null }
@@ -73,6 +81,9 @@ export type LiveEvent = { seq: number } & (
   | { type: 'alarm_ack'; at: number; id: number; by: string }
   | { type: 'emergency'; at: number; mode: EmergencyMode; by: string }
   | { type: 'device'; at: number; deviceId: string; online: boolean; reason: string }
+  | { type: 'booking'; at: number; bookingId: number; resourceId: string; change: BookingChange; start: number; end: number }
+  /** A room still occupied after its booking ended while the next one begins (GET /api/bookings/notices lists them). */
+  | { type: 'booking_notice'; at: number; id: number; bookingId: number; resourceId: string; kind: 'overrun'; detail: string }
 );
 export type LiveEventType = LiveEvent['type'];
 
@@ -124,6 +135,9 @@ export type PublicChange =
   | { kind: 'zone'; id: string; value: PublicZone }
   | { kind: 'room'; id: string; value: PublicRoom };
 
+/** Public events: a booking changed (no booking id, no person, no title). Numbered like the staff events. */
+export type PublicEvent = { seq: number } & { type: 'booking'; at: number; resourceId: string; change: BookingChange; start: number; end: number };
+
 // ---- frames ----
 
 export interface SnapshotFrame<S> {
@@ -150,7 +164,7 @@ export type StaffDelta = DeltaFrame<StaffChange, LiveEvent>;
 export type StaffMessage = StaffSnapshot | StaffDelta;
 
 export type PublicSnapshot = SnapshotFrame<PublicState>;
-export type PublicDelta = DeltaFrame<PublicChange>;
+export type PublicDelta = DeltaFrame<PublicChange, PublicEvent>;
 export type PublicMessage = PublicSnapshot | PublicDelta;
 
 export type LiveAudience = 'staff' | 'public';

@@ -71,7 +71,7 @@ describe('npm run demo', () => {
       expect(alive.decisions).toBeGreaterThanOrEqual(5);
       expect(Date.now() - started).toBeLessThan(LIVELY_WITHIN_MS);
       const devices = await get<Array<{ online: boolean }>>('/api/devices');
-      expect(devices.filter((d) => d.online)).toHaveLength(84);
+      expect(devices.filter((d) => d.online)).toHaveLength(89);
       expect(stdout.some((l) => / enters the building$/.test(l))).toBe(true);
 
       expect(await exited).toBe(0);

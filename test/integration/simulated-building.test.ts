@@ -22,7 +22,7 @@ describe('firmware-sim devices against the real controller', () => {
     const creds = join(ctl.dataDir, 'creds.json');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'controller/cli/provision.ts',
       '--url', ctl.system.httpUrl, '--password', TEST_ADMIN_PASSWORD, '--out', creds, '--all'], { cwd: ROOT });
-    expect(stdout).toMatch(/84 device\(s\) provisioned/);
+    expect(stdout).toMatch(/89 device\(s\) provisioned/);
     const file = JSON.parse(readFileSync(creds, 'utf8')) as { site: string; devices: Record<string, string> };
     expect(file.site).toBe('menil-flin');
 
@@ -32,9 +32,9 @@ describe('firmware-sim devices against the real controller', () => {
       // Every device connects, sends its birth and heartbeats, and shows online.
       await eventually(async () => {
         const devices = (await ctl.api('GET', '/api/devices')).json as Array<{ online: boolean }>;
-        return devices.filter((d) => d.online).length === 84;
-      }, 'all 84 devices online', 20_000);
-      await eventually(() => (ctl.query<{ n: number }>("SELECT count(DISTINCT device_id) AS n FROM events WHERE kind = 'heartbeat'")[0]?.n ?? 0) === 84,
+        return devices.filter((d) => d.online).length === 89;
+      }, 'all 89 devices online', 20_000);
+      await eventually(() => (ctl.query<{ n: number }>("SELECT count(DISTINCT device_id) AS n FROM events WHERE kind = 'heartbeat'")[0]?.n ?? 0) === 89,
         'a heartbeat from every device stored', 10_000);
     } finally {
       sim.kill('SIGTERM');

@@ -22,8 +22,11 @@ export interface TestController {
   stop(): Promise<void>;
 }
 
-/** The whole controller in this process: embedded broker (or the external one given), real SQLite file in a temp folder. */
-export async function startTestController(env: Record<string, string> = {}): Promise<TestController> {
+/**
+ * The whole controller in this process: embedded broker (or the external one given), real SQLite file in a temp folder.
+ * `clock` replaces the controller's time (Date.now by default) for tests that need a chosen instant.
+ */
+export async function startTestController(env: Record<string, string> = {}, opts: { clock?: () => number } = {}): Promise<TestController> {
   // A caller that passes DATA_DIR owns the folder (to restart on it); otherwise it is ours to delete.
   const ownsDir = env.DATA_DIR === undefined;
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mf-ctl-'));
@@ -32,7 +35,7 @@ export async function startTestController(env: Record<string, string> = {}): Pro
     ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, LOG_LEVEL: 'silent', ...env,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const system = await startSystem(config, logger);
+  const system = await startSystem(config, logger, opts.clock);
   const base = system.httpUrl;
 
   const login = await fetch(`${base}/api/auth/login`, {

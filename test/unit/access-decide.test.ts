@@ -60,6 +60,7 @@ function view(over: Partial<{
     schedule: (id) => schedules.find((s) => s.id === id),
     closures: over.closures ?? [],
     trainingSessions: (pid) => (over.sessions ?? []).filter((s) => s.traineeIds.includes(pid)),
+    bookingGrants: () => [],
     visitorPasses: (pid) => (over.passes ?? []).filter((p) => p.personId === pid),
     doorPolicy: (doorId) => ({ doorId, mode: over.locked?.includes(doorId) ? 'locked' : 'normal', unlockSlots: [] }),
     emergency: over.emergency ?? { mode: 'none', setBy: null, setAt: null, revertAt: null },

@@ -10,7 +10,9 @@ import type { LiveRoutesDeps } from './deps.js';
 export const DeskBody = Type.Object({
   deskId: Type.String(),
   zoneId: Type.String(),
-  kind: Type.Enum(['hot', 'fixed', 'bench', 'office'], { description: 'hot: anyone, first come; fixed: rented to one member; bench: lab; office: private office' }),
+  kind: Type.Enum(['hot', 'fixed', 'bench', 'office', 'room'], {
+    description: "hot: anyone, first come; fixed: rented to one member; bench: lab; office: private office; room: a meeting room's or a booth's presence sensor",
+  }),
   sensorId: Type.String(),
   status: Type.Enum(['free', 'occupied', 'offline'], { description: 'offline: the sensor is not connected, its last word may be stale' }),
   occupied: Type.Boolean({ description: 'What the sensor last reported, even when offline' }),
@@ -66,6 +68,7 @@ export function deskRoutes(deps: LiveRoutesDeps): FastifyPluginAsyncTypebox {
     }, async (req, reply) => {
       const user = requireUser(req);
       const view = desk(req.params.id);
+      if (view.kind === 'room') throw conflict(`${view.deskId} is the presence sensor of a room, not a desk: nobody checks in at it`);
       const asked = req.body.personId;
       let personId: number;
       if (asked !== undefined && user.role !== 'member') {
