@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
+import { compact, sellerIdentifierProblems } from './billing/ledger/identifiers.js';
 import { DEFAULT_BUILDING_FILE } from './building/load.js';
 
 /**
@@ -36,7 +37,29 @@ export const ConfigSchema = Type.Object({
   PRESENCE_CUTOFF: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '03:00', description: 'Local time of the nightly check-out of those who never badged out' }),
   SESSION_TTL_H: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  ...sellerSettings(),
 }, { additionalProperties: false });
+
+/** The seller printed on invoices; until name, address, SIREN, SIRET and VAT number are all set, documents are specimens. */
+function sellerSettings() {
+  const text = (description: string) => Type.Optional(Type.String({ minLength: 1, description }));
+  return {
+    SELLER_NAME: text('Legal name of the seller'),
+    SELLER_LEGAL_FORM: text('Legal form, capital, RCS… printed under the name (e.g. "SAS au capital de 10 000 € – RCS Nancy")'),
+    SELLER_ADDRESS: text('Street address, first line'),
+    SELLER_ADDRESS_2: text('Street address, second line'),
+    SELLER_POSTCODE: text('Postcode'),
+    SELLER_CITY: text('City'),
+    SELLER_COUNTRY: Type.String({ pattern: '^[A-Z]{2}$', default: 'FR', description: 'ISO 3166-1 alpha-2' }),
+    SELLER_SIREN: text('9 digits'),
+    SELLER_SIRET: text('14 digits, starting with the SIREN'),
+    SELLER_VAT_NUMBER: text('Intra-community VAT number, FRkk + SIREN'),
+    SELLER_IBAN: text('Printed for payment by transfer'),
+    SELLER_BIC: text('With the IBAN'),
+    SELLER_EMAIL: text('Billing contact'),
+  };
+}
+const SELLER_REQUIRED = ['SELLER_NAME', 'SELLER_ADDRESS', 'SELLER_POSTCODE', 'SELLER_CITY', 'SELLER_SIREN', 'SELLER_SIRET', 'SELLER_VAT_NUMBER'] as const;
 type RawConfig = Static<typeof ConfigSchema>;
 
 export interface Config {
@@ -58,6 +81,25 @@ export interface Config {
   adminPassword?: string;
   deviceOfflineAfterMs: number;
   presenceCutoff: string;
+  seller: SellerConfig;
+}
+
+/** The seller's identity for invoices (identifiers without spaces). */
+export interface SellerConfig {
+  name: string | null;
+  legalForm: string | null;
+  addressLines: string[];
+  postcode: string | null;
+  city: string | null;
+  country: string;
+  siren: string | null;
+  siret: string | null;
+  vatNumber: string | null;
+  iban: string | null;
+  bic: string | null;
+  email: string | null;
+  /** Settings still unset; while any is, every issued document is a specimen. */
+  missing: string[];
 }
 
 export class ConfigError extends Error {
@@ -109,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.MQTT_URL !== undefined && raw.MQTT_PASSWORD === undefined) {
     problems.push('MQTT_PASSWORD: required with MQTT_URL (the controller\'s password on the external broker)');
   }
+  problems.push(...sellerIdentifierProblems(raw));
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return toConfig(raw);
 }
@@ -136,7 +179,27 @@ function toConfig(raw: RawConfig): Config {
     logLevel: raw.LOG_LEVEL,
     deviceOfflineAfterMs: raw.DEVICE_OFFLINE_AFTER_S * 1000,
     presenceCutoff: raw.PRESENCE_CUTOFF,
+    seller: toSeller(raw),
   };
   if (raw.ADMIN_PASSWORD !== undefined) config.adminPassword = raw.ADMIN_PASSWORD;
   return config;
+}
+
+function toSeller(raw: RawConfig): SellerConfig {
+  const id = (v: string | undefined) => (v === undefined ? null : compact(v));
+  return {
+    name: raw.SELLER_NAME ?? null,
+    legalForm: raw.SELLER_LEGAL_FORM ?? null,
+    addressLines: [raw.SELLER_ADDRESS, raw.SELLER_ADDRESS_2].filter((l): l is string => l !== undefined),
+    postcode: raw.SELLER_POSTCODE ?? null,
+    city: raw.SELLER_CITY ?? null,
+    country: raw.SELLER_COUNTRY,
+    siren: id(raw.SELLER_SIREN),
+    siret: id(raw.SELLER_SIRET),
+    vatNumber: id(raw.SELLER_VAT_NUMBER),
+    iban: id(raw.SELLER_IBAN),
+    bic: id(raw.SELLER_BIC),
+    email: raw.SELLER_EMAIL ?? null,
+    missing: SELLER_REQUIRED.filter((k) => raw[k] === undefined),
+  };
 }

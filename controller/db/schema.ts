@@ -4,3 +4,5 @@ export * from './tables/auth.js';
 export * from './tables/access.js';
 export * from './tables/live.js';
 export * from './tables/bookings.js';
+export * from './tables/billing.js';
+export * from './tables/billing-run.js';

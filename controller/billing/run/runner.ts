@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { InvoiceLineInput } from '../lines.js';
+import type { BillingAccounts, Ledger, StoredInvoice } from '../ledger/index.js';
+import { rateAccount, rateLateUsage, type AccountUsage, type BillingAccount, type RatedRecords } from '../rating/index.js';
+import type { Tariff } from '../tariff/index.js';
+import { formatPeriod, type Period } from './periods.js';
+import { loadPeriodUsage, type AccountKey } from './usage.js';
+
+export type RunTrigger = 'schedule' | 'catch-up' | 'manual';
+
+/** One account's invoice as the run would issue it (a preview) or did (a run). */
+export interface AccountBill {
+  account: BillingAccount;
+  lines: InvoiceLineInput[];
+  warnings: string[];
+  invoice?: StoredInvoice;
+}
+
+export interface RunSummary {
+  runId: number;
+  period: Period;
+  trigger: RunTrigger;
+  issued: number;
+  /** Accounts that already had their invoice for the period (a re-run): nothing changed for them. */
+  alreadyIssued: number;
+  /** Accounts with usage but nothing to bill (staff-like rules, days under the minimum). */
+  nothingToBill: number;
+  warnings: string[];
+  ms: number;
+}
+
+interface Rated { usage: AccountUsage; records: RatedRecords }
+
+/**
+ * The monthly billing run: reads the period's usage (and the late usage of periods already run),
+ * rates each account, and issues its invoice in one transaction with the records it rated, so a
+ * re-run or a concurrent run issues nothing twice and a late record is billed exactly once.
+ */
+export class BillingRunner {
+  readonly #insertRun: Database.Statement;
+  readonly #finishRun: Database.Statement;
+  readonly #rateRecord: Database.Statement;
+  readonly #rateNetwork: Database.Statement;
+
+  constructor(private readonly deps: {
+    sqlite: Database.Database; ledger: Ledger; accounts: BillingAccounts; tariff: () => Tariff; timeZone: string;
+    clock: () => number; logger: Logger;
+  }) {
+    const { sqlite } = deps;
+    this.#insertRun = sqlite.prepare('INSERT INTO billing_runs (period, trigger, by, started_at) VALUES (?, ?, ?, ?)');
+    this.#finishRun = sqlite.prepare('UPDATE billing_runs SET finished_at = ?, invoices = ?, error = ? WHERE id = ?');
+    this.#rateRecord = sqlite.prepare('INSERT OR IGNORE INTO rated_records (source, record_id, period, invoice_id, run_id) VALUES (?, ?, ?, ?, ?)');
+    this.#rateNetwork = sqlite.prepare('INSERT OR IGNORE INTO rated_network (person_id, period, run_id, bytes, invoice_id) VALUES (?, ?, ?, ?, ?)');
+  }
+
+  /** The latest period a run finished for, or null before the first run. */
+  lastRunPeriod(): Period | null {
+    const row = this.deps.sqlite.prepare('SELECT max(period) AS p FROM billing_runs WHERE finished_at IS NOT NULL AND error IS NULL').get() as { p: string | null };
+    return row.p;
+  }
+
+  /** What a run of `period` would issue now, issuing nothing: for a manager, or a member's own account. */
+  preview(period: Period, account?: BillingAccount): AccountBill[] {
+    return [...this.#rate(period, account).values()].map(({ bill }) => bill);
+  }
+
+  /** Rates and issues `period`; safe to repeat (accounts already invoiced are left as they are). */
+  run(period: Period, trigger: RunTrigger, by: string): RunSummary {
+    const started = this.deps.clock();
+    const t0 = performance.now();
+    const runId = Number(this.#insertRun.run(period, trigger, by, started).lastInsertRowid);
+    const summary: RunSummary = { runId, period, trigger, issued: 0, alreadyIssued: 0, nothingToBill: 0, warnings: [], ms: 0 };
+    try {
+      for (const { bill, rated } of this.#rate(period).values()) {
+        summary.warnings.push(...bill.warnings);
+        const outcome = this.#issue(period, runId, bill, rated);
+        summary[outcome] += 1;
+      }
+      this.#finishRun.run(this.deps.clock(), summary.issued, null, runId);
+    } catch (err) {
+      this.#finishRun.run(this.deps.clock(), summary.issued, err instanceof Error ? err.message : String(err), runId);
+      throw err;
+    }
+    summary.ms = Math.round(performance.now() - t0);
+    this.deps.logger.info({ period, trigger, by, issued: summary.issued, alreadyIssued: summary.alreadyIssued, ms: summary.ms }, 'billing run');
+    if (summary.warnings.length > 0) this.deps.logger.warn({ period, warnings: summary.warnings.slice(0, 20) }, 'billing run warnings');
+    return summary;
+  }
+
+  #rate(period: Period, only?: BillingAccount): Map<AccountKey, { bill: AccountBill; rated: Rated[] }> {
+    const tariff = this.deps.tariff();
+    const usage = loadPeriodUsage(this.deps.sqlite, period, this.deps.timeZone, only === undefined ? {} : { account: only });
+    const out = new Map<AccountKey, { bill: AccountBill; rated: Rated[] }>();
+    const entry = (key: AccountKey, account: BillingAccount) => {
+      let e = out.get(key);
+      if (e === undefined) {
+        e = { bill: { account, lines: [], warnings: [] }, rated: [] };
+        out.set(key, e);
+      }
+      return e;
+    };
+    for (const [key, u] of usage.accounts) {
+      const r = rateAccount(u, tariff);
+      const e = entry(key, u.account);
+      e.bill.lines.push(...r.lines);
+      e.bill.warnings.push(...r.warnings);
+      e.rated.push({ usage: u, records: r.rated });
+    }
+    for (const [key, lates] of usage.late) {
+      for (const u of lates) {
+        const r = rateLateUsage(u, tariff);
+        const e = entry(key, u.account);
+        e.bill.lines.push(...r.lines);
+        e.bill.warnings.push(...r.warnings);
+        e.rated.push({ usage: u, records: r.rated });
+      }
+    }
+    return out;
+  }
+
+  #issue(period: Period, runId: number, bill: AccountBill, rated: Rated[]): 'issued' | 'alreadyIssued' | 'nothingToBill' {
+    const { ledger, accounts, sqlite } = this.deps;
+    const write = sqlite.transaction((): 'issued' | 'alreadyIssued' | 'nothingToBill' => {
+      if (ledger.reader.findForPeriod(bill.account, period) !== undefined) return 'alreadyIssued';
+      const invoice = bill.lines.length === 0 ? undefined
+        : ledger.issue({ account: bill.account, period, buyer: accounts.buyerFor(bill.account), lines: bill.lines, runId });
+      const invoiceId = invoice?.id ?? null;
+      for (const { usage, records } of rated) {
+        const p = formatPeriod(usage.period.year, usage.period.month);
+        for (const id of records.presenceSessionIds) this.#rateRecord.run('presence_session', id, p, invoiceId, runId);
+        for (const id of records.bookingIds) this.#rateRecord.run('booking', id, p, invoiceId, runId);
+        const bytes = new Map<number, number>();
+        for (const n of usage.network) bytes.set(n.personId, (bytes.get(n.personId) ?? 0) + n.bytes);
+        for (const [personId, b] of bytes) this.#rateNetwork.run(personId, p, runId, b, invoiceId);
+      }
+      if (invoice !== undefined) bill.invoice = invoice;
+      return invoice === undefined ? 'nothingToBill' : 'issued';
+    });
+    return write.immediate();
+  }
+}
