@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { compact, sellerIdentifierProblems } from './billing/ledger/identifiers.js';
+import { DEFAULT_TARIFF_FILE } from './billing/tariff/load.js';
 import { DEFAULT_BUILDING_FILE } from './building/load.js';
 
 /**
@@ -37,6 +38,9 @@ export const ConfigSchema = Type.Object({
   PRESENCE_CUTOFF: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '03:00', description: 'Local time of the nightly check-out of those who never badged out' }),
   SESSION_TTL_H: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  TARIFF_FILE: Type.String({ default: DEFAULT_TARIFF_FILE, minLength: 1, description: "The tariff's defaults; a manager's edit through the API takes precedence" }),
+  BILLING_RUN_DAY: Type.Integer({ minimum: 1, maximum: 28, default: 1, description: 'Day of the month the previous month is billed' }),
+  BILLING_RUN_TIME: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '02:00', description: 'Local time of the monthly billing run' }),
   ...sellerSettings(),
 }, { additionalProperties: false });
 
@@ -81,6 +85,9 @@ export interface Config {
   adminPassword?: string;
   deviceOfflineAfterMs: number;
   presenceCutoff: string;
+  tariffFile: string;
+  /** The monthly billing run: day of the month and local time (HH:MM). */
+  billingRun: { day: number; time: string };
   seller: SellerConfig;
 }
 
@@ -179,6 +186,8 @@ function toConfig(raw: RawConfig): Config {
     logLevel: raw.LOG_LEVEL,
     deviceOfflineAfterMs: raw.DEVICE_OFFLINE_AFTER_S * 1000,
     presenceCutoff: raw.PRESENCE_CUTOFF,
+    tariffFile: resolve(raw.TARIFF_FILE),
+    billingRun: { day: raw.BILLING_RUN_DAY, time: raw.BILLING_RUN_TIME },
     seller: toSeller(raw),
   };
   if (raw.ADMIN_PASSWORD !== undefined) config.adminPassword = raw.ADMIN_PASSWORD;

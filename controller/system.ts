@@ -14,6 +14,8 @@ import { LiveHub } from './live/hub.js';
 import { liveRoutes } from './live/routes.js';
 import { createBookingModule, type BookingModule } from './bookings/module.js';
 import { bookingsRoutes } from './bookings/routes/index.js';
+import { createBillingModule, type BillingModule } from './billing/module.js';
+import { billingRoutes } from './billing/routes/index.js';
 import { createAuditLog } from './auth/audit.js';
 import { UserService } from './auth/users.js';
 import { buildingDevices } from './building/devices.js';
@@ -44,6 +46,7 @@ export interface RunningSystem {
   live: LiveBuilding;
   /** Bookings, for tests that run its jobs at a chosen time. */
   bookings: BookingModule;
+  billing: BillingModule;
   hub: LiveHub;
   stop(): Promise<void>;
 }
@@ -209,6 +212,9 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     bookings.onEvent((e) => hub.bookingEvent(e));
     bookings.start();
     stops.push(() => bookings.stop());
+    const billing = createBillingModule({ building, sqlite: database.sqlite, config, audit, clock, logger });
+    billing.start();
+    stops.push(() => billing.stop());
 
     const app = await buildHttpApp({
       logger: logger.child({ module: 'http' }),
@@ -225,6 +231,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
         ...accessRoutes({ access, building, sqlite: database.sqlite, clock }),
         ...liveBuildingRoutes({ live: liveBuilding, access, building, sqlite: database.sqlite, clock, audit }),
         ...bookingsRoutes({ bookings, sqlite: database.sqlite, clock }),
+        ...billingRoutes({ billing, sqlite: database.sqlite, timeZone: building.site.timeZone, clock }),
         liveRoutes({ hub, users }),
       ],
     });
@@ -237,7 +244,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const httpUrl = `http://127.0.0.1:${httpPort}`;
     logger.info({ httpUrl, mqttUrl, httpPort, mqttPort }, 'controller started');
 
-    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, live: liveBuilding, hub, bookings, stop: stopAll };
+    const running: RunningSystem = { httpUrl, mqttUrl, commands, access, live: liveBuilding, hub, bookings, billing, stop: stopAll };
     if (mqttPort !== undefined) running.mqttPort = mqttPort;
     if (mqttsPort !== undefined) running.mqttsPort = mqttsPort;
     if (firstAdmin.created && firstAdmin.generated) running.firstAdminPassword = firstAdmin.password;

@@ -40,6 +40,7 @@ export async function registerDocsSpec(app: HttpApp): Promise<void> {
         { name: 'users', description: 'People who use the API' },
         { name: 'health', description: 'Probes for the supervisor' },
         { name: 'bookings', description: 'Rooms and desks booked, moved, cancelled and blocked; free slots; no-show releases; overrun notices; iCalendar feeds' },
+        { name: 'billing', description: 'Tariff, plans, the monthly run and its preview, invoices and credit notes (HTML, PDF, UBL, CII, Factur-X), the evidence behind each line, the accountant\'s CSV, the hash chain' },
       ],
     },
     transform: documentAccess,
