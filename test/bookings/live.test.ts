@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LiveHub } from '../../controller/live/hub.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { PublicDelta, PublicMessage, StaffSnapshot } from '../../controller/live/messages.js';
-import { connect, deltas, FakeSocket, makeHub } from '../live/fakes.js';
+import { connect, fakeTimersForHubs, deltas, FakeSocket, makeHub } from '../live/fakes.js';
 
-let hub: LiveHub | undefined;
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_800_000_000_000 });
-});
-afterEach(async () => {
-  const stopping = hub?.stop();
-  await vi.runAllTimersAsync();
-  await stopping;
-  hub = undefined;
-  vi.useRealTimers();
-});
+fakeTimersForHubs(1_800_000_000_000);
 
 describe('bookings on the live streams', () => {
   it('tells staff of a booking change with its id, and the public page without it; a notice reaches staff only', async () => {
-    hub = makeHub();
+    const hub = makeHub();
     hub.start();
     const staff = connect(hub);
     const pub = new FakeSocket();
@@ -41,7 +30,7 @@ describe('bookings on the live streams', () => {
   });
 
   it('shows a room presence sensor like a desk of kind room, never counted among the public free desks', () => {
-    hub = makeHub();
+    const hub = makeHub();
     hub.start();
     const s = connect(hub);
     const snapshot = s.frames()[0] as StaffSnapshot;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { pino } from 'pino';
 import { loadBuilding, DEFAULT_BUILDING_FILE } from '../../controller/building/load.js';
 import { LiveHub, type HubOptions, type LiveSources } from '../../controller/live/hub.js';
@@ -42,10 +43,28 @@ export class FakeSocket extends EventEmitter implements LiveSocket {
 }
 
 /** A hub over the real building file, paced by Date.now (faked by vi.useFakeTimers). */
+const madeHubs: LiveHub[] = [];
+
+/** A hub on the (fake) clock; `fakeTimersForHubs` stops it after the test. */
 export function makeHub(options: Partial<HubOptions> = {}, sources?: LiveSources): LiveHub {
-  return new LiveHub({
+  const hub = new LiveHub({
     building, clock: () => Date.now(), monotonic: () => Date.now(), logger: pino({ level: 'silent' }), options,
     ...(sources === undefined ? {} : { sources }),
+  });
+  madeHubs.push(hub);
+  return hub;
+}
+
+/** Fake timers from `now` for every test of the file, and every hub a test made stopped after it. */
+export function fakeTimersForHubs(now: number): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ now });
+  });
+  afterEach(async () => {
+    const stopping = madeHubs.splice(0).map((h) => h.stop());
+    await vi.runAllTimersAsync();
+    await Promise.all(stopping);
+    vi.useRealTimers();
   });
 }
 

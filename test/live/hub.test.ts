@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LiveHub } from '../../controller/live/hub.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { StaffSnapshot } from '../../controller/live/messages.js';
-import { connect, decision, deltas, makeHub } from './fakes.js';
+import { connect, fakeTimersForHubs, decision, deltas, makeHub } from './fakes.js';
 
-let hub: LiveHub | undefined;
-beforeEach(() => {
-  vi.useFakeTimers({ now: 1_700_000_000_000 });
-});
-afterEach(async () => {
-  const stopping = hub?.stop();
-  await vi.runAllTimersAsync();
-  await stopping;
-  hub = undefined;
-  vi.useRealTimers();
-});
+fakeTimersForHubs(1_700_000_000_000);
 
 describe('live hub: snapshot and deltas', () => {
   it('sends the snapshot at once, then a delta as soon as something changes', async () => {
-    hub = makeHub({}, { occupancy: () => 0, isOnline: (id) => id === 'rdr-main-in' });
+    const hub = makeHub({}, { occupancy: () => 0, isOnline: (id) => id === 'rdr-main-in' });
     hub.start();
     const s = connect(hub);
     const snapshot = s.frames()[0] as StaffSnapshot;
@@ -36,7 +25,7 @@ describe('live hub: snapshot and deltas', () => {
   });
 
   it('sends nothing for a value that did not change, or an unknown id', async () => {
-    hub = makeHub();
+    const hub = makeHub();
     hub.start();
     const s = connect(hub);
     hub.setZoneOccupancy('coworking', 0);
@@ -49,7 +38,7 @@ describe('live hub: snapshot and deltas', () => {
 
 describe('live hub: coalescing', () => {
   it('sends at most one frame per 100 ms, with the latest value of each key and every event in order', async () => {
-    hub = makeHub();
+    const hub = makeHub();
     hub.start();
     const s = connect(hub);
     await vi.advanceTimersByTimeAsync(100);
@@ -79,7 +68,7 @@ describe('live hub: coalescing', () => {
   });
 
   it('holds the first delta until 100 ms after the snapshot', async () => {
-    hub = makeHub();
+    const hub = makeHub();
     hub.start();
     const s = connect(hub);
     hub.setZoneOccupancy('lab', 1);
@@ -90,7 +79,7 @@ describe('live hub: coalescing', () => {
   });
 
   it('keeps the newest events of a burst within one frame and says how many were left out', async () => {
-    hub = makeHub({ maxFrameEvents: 10 });
+    const hub = makeHub({ maxFrameEvents: 10 });
     hub.start();
     const s = connect(hub);
     await vi.advanceTimersByTimeAsync(100);
@@ -103,7 +92,7 @@ describe('live hub: coalescing', () => {
   });
 
   it('does not repeat in the first delta the events that the snapshot already had', async () => {
-    hub = makeHub();
+    const hub = makeHub();
     hub.start();
     const early = connect(hub);
     await vi.advanceTimersByTimeAsync(100);
@@ -120,7 +109,7 @@ describe('live hub: coalescing', () => {
 describe('live hub: what it is fed', () => {
   it('follows passages, doors, alarms and device presence', async () => {
     const counts: Record<string, number> = { coworking: 0, 'room-vezouze': 0 };
-    hub = makeHub({}, { occupancy: (z) => counts[z] ?? 0, personName: (id) => (id === 7 ? 'Ada' : null) });
+    const hub = makeHub({}, { occupancy: (z) => counts[z] ?? 0, personName: (id) => (id === 7 ? 'Ada' : null) });
     hub.start();
     const s = connect(hub);
     await vi.advanceTimersByTimeAsync(100);
@@ -151,7 +140,7 @@ describe('live hub: what it is fed', () => {
 
   it('re-reads every zone when told to (the nightly cut-off), and streams the uplink throughput', async () => {
     const counts: Record<string, number> = { hall: 3, coworking: 5 };
-    hub = makeHub({}, { occupancy: (z) => counts[z] ?? 0 });
+    const hub = makeHub({}, { occupancy: (z) => counts[z] ?? 0 });
     hub.start();
     const s = connect(hub);
     await vi.advanceTimersByTimeAsync(100);
