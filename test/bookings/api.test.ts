@@ -61,7 +61,7 @@ describe('the bookings API', () => {
   it('lists the resources with their rules and whether the caller may book them', async () => {
     const { status, json } = await camille.call('GET', '/api/bookings/resources');
     expect(status).toBe(200);
-    expect(json.resources).toHaveLength(47);
+    expect(json.resources).toHaveLength(50);
     expect(json.resources[0]).toEqual({
       id: 'room-baccarat', name: 'Baccarat', kind: 'room', zoneId: 'room-baccarat', deskId: null, seats: 8, mayBook: true,
       rules: expect.objectContaining({ slotMinutes: 15, maxMinutes: 240, cancelBeforeMinutes: 120, graceMinutes: 15, marginMinutes: 10 }),
@@ -164,6 +164,16 @@ describe('the bookings API', () => {
     const vezouze = (day: any) => day.resources.find((r: { resourceId: string }) => r.resourceId === 'room-vezouze').busy.find((b: { start: number }) => b.start === paris(DAY, '17:00'));
     expect(vezouze((await camille.call('GET', `/api/bookings/day?date=${DAY}`)).json)).toMatchObject({ holder: null, title: null });
     expect(vezouze((await manager.call('GET', `/api/bookings/day?date=${DAY}`)).json)).toMatchObject({ title: 'Maintenance: new projector' });
+  });
+
+  it('lets staff block the event hall and a training room, which members may not book', async () => {
+    const event = await manager.call('POST', '/api/bookings/blocks', slot('event-hall', '18:00', '23:00', { reason: 'Soirée des entreprises' }));
+    expect(event.status).toBe(201);
+    const training = await manager.call('POST', '/api/bookings/blocks', slot('training-meurthe', '09:00', '12:30', { reason: 'Session Pôle emploi' }));
+    expect(training.status).toBe(201);
+    expect((await camille.call('POST', '/api/bookings', slot('training-mortagne', '09:00', '10:00'))).status).toBe(403);
+    const resources = (await camille.call('GET', '/api/bookings/resources')).json.resources as Array<{ id: string; mayBook: boolean }>;
+    expect(resources.find((r) => r.id === 'event-hall')).toMatchObject({ mayBook: false });
   });
 
   it('lists for a member only the bookings they hold or are a guest of', async () => {

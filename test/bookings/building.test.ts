@@ -28,7 +28,7 @@ describe('the booking section of the building file', () => {
 
   it('resolves the rooms, the booths, the hot desks and the lab benches with their rules and sensors', () => {
     const catalog = new ResourceCatalog(loadBuilding());
-    expect(catalog.rooms().map((r) => r.id)).toEqual(['room-baccarat', 'room-luneville', 'room-vezouze', 'booth-1', 'booth-2']);
+    expect(catalog.rooms().map((r) => r.id)).toEqual(['room-baccarat', 'room-luneville', 'room-vezouze', 'booth-1', 'booth-2', 'event-hall', 'training-meurthe', 'training-mortagne']);
     expect(catalog.get('room-baccarat')).toMatchObject({
       name: 'Baccarat', kind: 'room', zoneId: 'room-baccarat', deskId: null, seats: 8, sensorDeskId: 'room-baccarat-presence',
       sensorId: 'occ-baccarat', doorIds: ['room-baccarat'], rules: { slotMinutes: 15, graceMinutes: 15, marginMinutes: 10, groups: null },
@@ -36,7 +36,8 @@ describe('the booking section of the building file', () => {
     expect(catalog.get('booth-1')).toMatchObject({ doorIds: [], seats: 1, sensorId: 'occ-booth-1' });
     expect(catalog.get('cw-hot-01')).toMatchObject({ kind: 'desk', deskId: 'cw-hot-01', zoneId: 'coworking', sensorId: 'desk-cw-hot-01', doorIds: ['coworking'] });
     expect(catalog.get('lab-bench-01')?.rules.groups).toEqual(['Lab members', 'Staff']);
-    expect(catalog.all()).toHaveLength(5 + 32 + 10);
+    expect(catalog.get('event-hall')?.rules.groups).toEqual(['Staff']); // managers block it for events
+    expect(catalog.all()).toHaveLength(8 + 32 + 10);
   });
 
   it('reports every wrong reference, duplicate and grid, each clearly', () => {
@@ -47,7 +48,7 @@ describe('the booking section of the building file', () => {
         { id: 'ghost-desk', desk: 'cw-hot-99', rules: 'desk' },
         { id: 'sensor-desk', desk: 'room-vezouze-presence', rules: 'desk' },
         { id: 'both', zone: 'lab', desk: 'cw-hot-02', rules: 'desk' },
-        { id: 'no-rules', zone: 'event-hall', rules: 'party' },
+        { id: 'no-rules', zone: 'museum', rules: 'party' },
       );
       b.booking.rules.odd = { openingHours: [{ days: ['mon'], from: '08:10', to: '12:00' }], slotMinutes: 25, maxMinutes: 60, maxAheadDays: 1, cancelBeforeMinutes: 0 };
     })).toEqual([
@@ -70,7 +71,7 @@ describe('the booking section of the building file', () => {
       b.desks = b.desks.filter((d: { id: string }) => d.id !== 'room-luneville-presence');
     })).toEqual([]);
     expect(problems((b) => {
-      b.booking.resources.push({ id: 'training-meurthe', zone: 'training-meurthe', rules: 'meeting' });
+      b.booking.resources.push({ id: 'lab', zone: 'lab', rules: 'meeting' });
     })).toEqual([]);
   });
 

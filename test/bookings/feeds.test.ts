@@ -47,7 +47,7 @@ describe("each room's iCalendar feed", () => {
   });
 
   it('has a secret URL for every room and booth, for staff to hand out', () => {
-    expect(Object.keys(feeds)).toEqual(['room-baccarat', 'room-luneville', 'room-vezouze', 'booth-1', 'booth-2']);
+    expect(Object.keys(feeds)).toEqual(['room-baccarat', 'room-luneville', 'room-vezouze', 'booth-1', 'booth-2', 'event-hall', 'training-meurthe', 'training-mortagne']);
     for (const url of Object.values(feeds)) expect(url).toMatch(/^\/ical\/[A-Za-z0-9_-]{32}\.ics$/);
   });
 
