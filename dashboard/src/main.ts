@@ -2,11 +2,12 @@ import { languageSwitch, onLangChange, t, translateStatic } from './i18n/index.j
 import { logout, STAFF_ROLES, whoAmI, type Me } from './lib/api.js';
 import { loadBuilding, type Building } from './lib/building.js';
 import { byId, h } from './lib/dom.js';
+import { MemberApp } from './member-app.js';
 import { StaffApp } from './staff-app.js';
 import { loginForm } from './views/login.js';
 
-/** The staff page: the login form without a session, the dashboard with one. */
-let app: StaffApp | null = null;
+/** The staff page: the login form without a session, the dashboard with one (a member's: their bookings). */
+let app: StaffApp | MemberApp | null = null;
 let screen: () => void = () => undefined; // redraws what is shown when the language changes
 
 function showLogin(building: Building): void {
@@ -26,13 +27,13 @@ function notStaff(me: Me): void {
 }
 
 function start(building: Building, me: Me): void {
-  if (!STAFF_ROLES.has(me.role)) {
+  if (!STAFF_ROLES.has(me.role) && me.role !== 'member') {
     notStaff(me);
     return;
   }
   byId('logout').hidden = false;
   screen = () => undefined; // the app redraws itself
-  app = new StaffApp(building, me, () => showLogin(building));
+  app = STAFF_ROLES.has(me.role) ? new StaffApp(building, me, () => showLogin(building)) : new MemberApp(building, me, () => showLogin(building));
   app.mount(byId('main'));
 }
 

@@ -6,6 +6,7 @@ import { byId, h, setAttr, setText } from './lib/dom.js';
 import { formatTime } from './lib/format.js';
 import { LiveSocket, type LiveStatus } from './lib/live-socket.js';
 import { StaffStore } from './lib/live-state.js';
+import { BookingsView } from './views/bookings.js';
 import { LiveFeed } from './views/feed.js';
 import { FloorPlan } from './views/floor-plan.js';
 import { DeviceHealth } from './views/health.js';
@@ -13,9 +14,10 @@ import { OccupancyCurve } from './views/occupancy.js';
 import { ReportView } from './views/report.js';
 import { ThroughputChart } from './views/throughput.js';
 
-type View = 'live' | 'report';
+type View = 'live' | 'report' | 'bookings';
+const VIEWS: readonly View[] = ['live', 'report', 'bookings'];
 
-/** The managers' dashboard once logged in: the live views fed by the staff stream, and the report. */
+/** The managers' dashboard once logged in: the live views fed by the staff stream, the report, and the bookings. */
 export class StaffApp {
   readonly #store = new StaffStore();
   readonly #plan: FloorPlan;
@@ -24,6 +26,7 @@ export class StaffApp {
   readonly #occupancy: OccupancyCurve;
   readonly #throughput: ThroughputChart;
   readonly #report: ReportView;
+  readonly #bookings: BookingsView;
   readonly #live = h('div', { class: 'live-grid', id: 'view-live' });
   readonly #socket: LiveSocket<StaffMessage>;
   #status: LiveStatus = { state: 'connecting' };
@@ -37,6 +40,7 @@ export class StaffApp {
     this.#occupancy = new OccupancyCurve(building);
     this.#throughput = new ThroughputChart(building);
     this.#report = new ReportView(building);
+    this.#bookings = new BookingsView(building.site.timeZone, me);
     this.#socket = new LiveSocket<StaffMessage>({
       url: wsUrl('/api/live'),
       onMessage: (m) => this.#onMessage(m),
@@ -52,7 +56,7 @@ export class StaffApp {
     });
     onLangChange(() => {
       if (!this.#running) return;
-      for (const v of [this.#plan, this.#feed, this.#health, this.#occupancy, this.#throughput, this.#report]) v.render();
+      for (const v of [this.#plan, this.#feed, this.#health, this.#occupancy, this.#throughput, this.#report, this.#bookings]) v.render();
       this.#showStatus(this.#status);
       this.#emergency(this.#store.state);
     });
@@ -61,8 +65,13 @@ export class StaffApp {
   mount(main: HTMLElement): void {
     this.#live.replaceChildren(this.#plan.el, this.#feed.el, this.#health.el, this.#occupancy.el, this.#throughput.el);
     this.#report.el.hidden = true;
-    main.replaceChildren(this.#live, this.#report.el);
-    for (const view of ['live', 'report'] as const) byId(`nav-${view}`).onclick = () => this.show(view);
+    this.#bookings.el.hidden = true;
+    main.replaceChildren(this.#live, this.#report.el, this.#bookings.el);
+    for (const view of VIEWS) {
+      const button = byId(`nav-${view}`);
+      button.hidden = false;
+      button.onclick = () => this.show(view);
+    }
     byId('nav').hidden = false;
     setText(byId('user'), this.me.username);
     this.show('live');
@@ -75,14 +84,18 @@ export class StaffApp {
     this.#view = view;
     this.#live.hidden = view !== 'live';
     this.#report.el.hidden = view !== 'report';
-    for (const v of ['live', 'report'] as const) byId(`nav-${v}`).setAttribute('aria-current', String(v === view));
+    this.#bookings.el.hidden = view !== 'bookings';
+    for (const v of VIEWS) byId(`nav-${v}`).setAttribute('aria-current', String(v === view));
     if (view === 'report') this.#report.showFirstTime();
+    if (view === 'bookings') this.#bookings.show();
+    else this.#bookings.hide();
   }
 
   stop(): void {
     this.#running = false;
     this.#socket.stop();
     this.#occupancy.stop();
+    this.#bookings.stop();
     byId('nav').hidden = true;
     setText(byId('user'), '');
   }
@@ -91,6 +104,9 @@ export class StaffApp {
     const applied = this.#store.apply(message);
     const state = this.#store.state;
     if (applied === null || state === null) return;
+    // A (re)connection may have missed booking events: the day is fetched again.
+    if (applied.snapshot) this.#bookings.refresh();
+    else this.#bookings.onLiveEvents(applied.events);
     this.#plan.update(state);
     if (applied.snapshot) this.#feed.reset(state, applied.events);
     else this.#feed.add(state, applied.events, applied.eventsDropped);

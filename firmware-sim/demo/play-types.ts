@@ -18,6 +18,8 @@ export interface PlayerOptions {
   warn: (line: string) => void;
   /** Says in the controller that a person took a desk as theirs today (the members' app would). */
   checkin?: (deskId: string, personKey: string) => Promise<void>;
+  /** How lines are timed once the day is over (the bookings' last verdicts come later): the real clock, say. Default: the day's end. */
+  afterDayTime?: () => string;
   /** The base clock of the schedule (a test passes a manual one). */
   clock?: Clock;
 }

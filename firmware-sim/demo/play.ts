@@ -95,9 +95,11 @@ export class DemoPlayer {
     });
   }
 
-  /** Simulated time of day now, as HH:MM. */
+  /** Simulated time of day now, as HH:MM; once the day is over, what afterDayTime says. */
   get time(): string {
-    return clockText(this.#clock.now());
+    const now = this.#clock.now();
+    if (now <= this.#o.day.end) return clockText(now);
+    return this.#o.afterDayTime?.() ?? clockText(this.#o.day.end);
   }
 
   /** Stops the schedule, lets what is under way settle (2 s at most), then every device and link. */
@@ -110,6 +112,11 @@ export class DemoPlayer {
     clearTimeout(timer);
     await Promise.allSettled([...this.#devices.values()].map((d) => d.stop()));
     await Promise.allSettled([...this.#links.values()].map((l) => l.stop()));
+  }
+
+  /** Does `a` now, as if the schedule had reached it: the bookings' episodes, timed on the real clock, go through here. */
+  perform(a: DemoAction): void {
+    this.#dispatch(a);
   }
 
   #dispatch(a: DemoAction): void {

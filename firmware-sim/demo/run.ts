@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BUILDING_FILE, readBuildingDevices } from '../building-devices.js';
+import { DemoBookings, type BookingSummary } from './bookings.js';
+import { writeDemoBuilding } from './building-file.js';
 import { DemoPlayer, type DaySummary } from './play.js';
 import { prepareDataDir, startController, type RunningController } from './product.js';
 import { clockText, generateDay, type DemoDay } from './scenario.js';
@@ -57,7 +59,7 @@ function readLabels(file: string): { timeZone: string; doorNames: Map<string, st
   return { timeZone: json.site.timeZone, doorNames: new Map(json.doors.map((d) => [d.id, label(d)])) };
 }
 
-function printSummary(day: DemoDay, s: DaySummary, present: Array<{ name: string | null }> | null): void {
+function printSummary(day: DemoDay, s: DaySummary, present: Array<{ name: string | null }> | null, b: BookingSummary | null): void {
   const denied = Object.entries(s.denied).map(([reason, n]) => `${reason} ${n}`).join(', ');
   out();
   out(`== The day is over: ${clockText(day.start)} to ${clockText(day.end)} simulated (seed ${day.seed}) in ${s.realS} s ==`);
@@ -66,6 +68,10 @@ function printSummary(day: DemoDay, s: DaySummary, present: Array<{ name: string
   out(`  desks: ${s.deskChanges} sensor changes, ${s.checkins} check-ins; low battery: ${s.lowBattery.join(', ') || 'none'}`);
   out(`  network: ${(s.bytes / 1e9).toFixed(2)} GB counted by the meters`);
   out(`  forgot to badge out: ${s.forgotten.join(', ') || 'nobody'} (the nightly cut-off checks them out)`);
+  if (b !== null) {
+    out(`  bookings (on the controller's clock): ${b.made} made; checked in: ${b.checkedIn.join(', ') || 'none'}`);
+    out(`    released, nobody came: ${b.released.join(', ') || 'none'}; overrun notices: ${b.overruns.join(', ') || 'none'}${b.pending.length > 0 ? `; still awaited: ${b.pending.join(', ')}` : ''}`);
+  }
   if (present !== null) out(`  in the building now, per the controller: ${present.length}${present.length > 0 ? ` (${present.map((p) => p.name ?? '?').join(', ')})` : ''}`);
 }
 
@@ -82,6 +88,7 @@ async function main(): Promise<number> {
   if (password.length < 12) throw new Error('ADMIN_PASSWORD must have at least 12 characters');
   if (env.MQTT_URL) err('MQTT_URL is ignored: the demo runs the embedded broker');
   const data = prepareDataDir(env.DATA_DIR ?? './data-demo');
+  const buildingFile = writeDemoBuilding(DEFAULT_BUILDING_FILE, data.path);
   const building = readBuildingDevices(DEFAULT_BUILDING_FILE);
   const { timeZone, doorNames } = readLabels(DEFAULT_BUILDING_FILE);
   const day = generateDay(opts.seed, building);
@@ -90,6 +97,7 @@ async function main(): Promise<number> {
   let controller: RunningController | null = null;
   let controllerStart: Promise<RunningController> | null = null;
   let player: DemoPlayer | null = null;
+  let bookings: DemoBookings | null = null;
   let stopping: Promise<void> | null = null;
   let exitCode = 0;
   const shutdown = (why: string, code: number): Promise<void> => {
@@ -97,6 +105,7 @@ async function main(): Promise<number> {
     exitCode = code;
     out(`\n${why}: stopping the devices, then the controller`);
     stopping = (async () => {
+      bookings?.stop();
       await player?.stop();
       const running = controller ?? await controllerStart?.catch(() => null); // still starting: wait for it, then stop it
       const controllerCode = await running?.stop();
@@ -126,7 +135,7 @@ async function main(): Promise<number> {
     void (async () => {
       const { HTTP_PORT: _h, MQTT_PORT: _m, DATA_DIR: _d, MQTT_URL: _u, MQTT_USERNAME: _n, MQTT_PASSWORD: _p, BUILDING_FILE: _b, ...rest } = env;
       controllerStart = startController({
-        env: { ...rest, HTTP_PORT: httpPort, MQTT_PORT: mqttPort, DATA_DIR: data.path, ADMIN_PASSWORD: password, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+        env: { ...rest, HTTP_PORT: httpPort, MQTT_PORT: mqttPort, DATA_DIR: data.path, BUILDING_FILE: buildingFile, ADMIN_PASSWORD: password, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
         logFile: join(data.path, 'controller.log'), onError: err,
       });
       controller = await controllerStart;
@@ -140,8 +149,10 @@ async function main(): Promise<number> {
       const c = seeded.counts;
       out(`seeded through the API: ${c.people} people with badges (${c.passes} visitor passes), ${c.sessions} training sessions, ${c.laptops} laptops; ${secrets.size} devices provisioned`);
       if (stopping !== null) return;
+      const realTime = (): string => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now());
       player = new DemoPlayer({
         day, building, secrets, brokerUrl: controller.mqttUrl, speed: opts.speed, doorNames, print: out, warn: (line) => err(`  ! ${line}`),
+        afterDayTime: () => `(${realTime()} real)`,
         checkin: async (deskId, key) => {
           const personId = seeded.personIds.get(key);
           if (personId !== undefined) await api.call('POST', `/api/desks/${deskId}/checkin`, { personId });
@@ -153,12 +164,28 @@ async function main(): Promise<number> {
       out(`${player.devices.size} devices connected over MQTT to ${controller.mqttUrl}`);
       out(`\n  Dashboard: ${dashboardUrl}   login: admin / ${password}`);
       out(`  The day runs ${opts.speed} times faster than real time; the controller itself keeps real time.`);
+      out(`  Bookings follow the controller's clock, with the rules of ${buildingFile}: 5-minute slots, a 1-minute no-show grace.`);
       out(`  Controller log: ${join(data.path, 'controller.log')}. Ctrl-C stops the devices, then the controller.\n`);
       out(`demo ready ${JSON.stringify({ httpUrl: controller.httpUrl, mqttUrl: controller.mqttUrl, dashboardUrl, username: 'admin', seed: opts.seed, speed: opts.speed, dataDir: data.path })}`);
+      const playing = player;
+      bookings = new DemoBookings({
+        api, day, personIds: seeded.personIds, timeZone, perform: (a) => playing.perform(a), warn: (line) => err(`  ! ${line}`),
+        line: (text) => out(`${playing.time}  ${text}`),
+      });
+      await bookings.make();
+      if (stopping !== null) return;
+      bookings.start();
       const summary = await player.play();
       if (stopping !== null) return;
+      const awaited = bookings.pending();
+      if (awaited.length > 0) {
+        const last = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Math.max(...awaited.map((a) => a.dueAt)) + 59_999); // rounded up to the minute
+        out(`\nThe day's last action is played; waiting for the controller's verdict on ${awaited.map((a) => a.what).join(' and ')} (due by ${last}, real time)`);
+        await bookings.settled();
+        if (stopping !== null) return;
+      }
       const presence = await api.call<{ people: Array<{ name: string | null }> }>('GET', '/api/presence').catch(() => null);
-      printSummary(day, summary, presence?.people ?? null);
+      printSummary(day, summary, presence?.people ?? null, bookings.summary());
       out('\nThe controller keeps running: the dashboard stays up until Ctrl-C.');
     })().catch((e: Error) => {
       if (stopping === null) err(`demo: ${e.message}`); // once stopping, what was under way fails as expected

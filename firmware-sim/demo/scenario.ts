@@ -1,5 +1,6 @@
 import type { BuildingDevices, SimDeviceSpec } from '../building-devices.js';
 import { Dice, drawCast, mulberry32, type DemoPerson } from './cast.js';
+import { dayBookings, type DemoBooking } from './scenario-bookings.js';
 import { trafficActions, type TrafficCount } from './traffic.js';
 
 /**
@@ -9,6 +10,7 @@ import { trafficActions, type TrafficCount } from './traffic.js';
  */
 
 export type { DemoPerson } from './cast.js';
+export type { BookingStory, DemoBooking } from './scenario-bookings.js';
 export type { TrafficCount } from './traffic.js';
 
 export type DemoAction =
@@ -34,6 +36,7 @@ export interface DemoDay {
   end: number;
   people: DemoPerson[];
   sessions: DemoSession[];
+  bookings: DemoBooking[];
   /** Battery of each desk sensor at boot, percent. */
   batteries: Record<string, number>;
   /** Ports of each meter: the building's, and the MACs of the laptops it sees. */
@@ -65,7 +68,14 @@ function places(building: BuildingDevices) {
   return {
     entrance: reader('main-entrance'), exit: reader('main-entrance', 'inside'), coworking: reader('coworking'), lab: reader('lab'),
     training: reader('training'), museum: reader('museum'), event: reader('event-hall'), office: (zone: string) => reader(zone),
-    rooms: [reader('room-baccarat'), reader('room-luneville'), reader('room-vezouze')],
+    /** The reader outside a door, by door id (a meeting room's door has the room's id). */
+    doorReader: (doorId: string) => reader(doorId),
+    /** A room's presence sensor: the one "desk" placed in its zone. */
+    presence: (zoneId: string): Desk => {
+      const d = specs.find((x): x is Extract<SimDeviceSpec, { kind: 'desk' }> => x.kind === 'desk' && x.zoneId === zoneId);
+      if (d === undefined) throw new Error(`the demo needs a presence sensor in room "${zoneId}"`);
+      return d;
+    },
     hot: desks('cw-hot-'), fixed: desks('cw-fixed-'), benches: desks('lab-bench-'), officeDesks: (zone: string) => desks(`${zone}-desk-`),
     meters: specs.filter((d): d is Extract<SimDeviceSpec, { kind: 'meter' }> => d.kind === 'meter'),
   };
@@ -158,19 +168,9 @@ export function generateDay(seed: number, building: BuildingDevices): DemoDay {
     }
   });
 
-  // Afternoon meetings: three rooms, one meeting each (their seats are few).
-  const meetings = [{ at: hm(14, 0), end: hm(15, 0), n: 5 }, { at: hm(15, 30), end: hm(16, 30), n: 4 }, { at: hm(16, 0), end: hm(16, 45), n: 3 }];
-  let next = 0;
-  meetings.forEach((m, r) => {
-    const room = p.rooms[r] as string;
-    for (const c of meetingPeople.slice(next, next + m.n)) {
-      day.desk(c, lastDesk(c), m.at - dice.int(60, 180), false);
-      day.through(c, room, m.at + dice.int(0, 90));
-      const out = day.egress(c, room, m.end + dice.int(0, 120));
-      day.desk(c, lastDesk(c), out + dice.int(60, 150), true);
-    }
-    next += m.n;
-  });
+  // Meetings in the three rooms, booked by coworkers: one attended, one nobody comes to, one that
+  // runs into the next booking of its room; and a hot desk booked for the day's first slots.
+  const bookings = dayBookings({ reader: p.doorReader, presence: p.presence }, meetingPeople, hot[hot.length - 1] as Desk);
 
   // Makers spend the afternoon at the lab's benches, while the lab's reader has lost its link.
   day.add({ t: DAY.linkDown, kind: 'link', device: p.lab, up: false });
@@ -280,5 +280,5 @@ export function generateDay(seed: number, building: BuildingDevices): DemoDay {
   for (const d of building.devices) if (d.kind === 'desk') batteries[d.deviceId] = dice.int(55, 100);
 
   const meterPorts = trafficActions({ people, meters: p.meters, dice, from: hm(8, 0), to: DAY.end, everyS: DAY.trafficEveryS, isInside: (key, t) => day.isInside(key, t), add: (a) => day.add(a) });
-  return { seed, start: DAY.start, end: DAY.end, people, sessions, batteries, meterPorts, actions: [...day.actions].sort((a, b) => a.t - b.t) };
+  return { seed, start: DAY.start, end: DAY.end, people, sessions, bookings, batteries, meterPorts, actions: [...day.actions].sort((a, b) => a.t - b.t) };
 }

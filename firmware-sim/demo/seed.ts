@@ -94,11 +94,12 @@ export async function seedBuilding(api: DemoApi, day: DemoDay, opts: SeedOptions
   // A fresh controller writes its starting rules, "Always" among them; create it only if it is not there.
   const always = schedules.find((s) => s.name === 'Always')
     ?? await api.call<Row>('POST', '/api/schedules', { name: 'Always', slots: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }], openOnHolidays: true });
-  // The controller decides with its real clock, so the demo's people may come in at any hour.
+  // The controller decides with its real clock, so the demo's people may come in at any hour. The
+  // meeting rooms are not in it: their doors open to whoever booked them (and their guests).
   const grant = (zoneId: string) => ({ zoneId, scheduleId: always.id });
   const everyone = await api.call<Row>('POST', '/api/access-groups', {
     name: 'Demo day: the building at all hours',
-    grants: ['hall', 'coworking', 'room-baccarat', 'room-luneville', 'room-vezouze', 'lab', 'training-wing', 'event-hall'].map(grant),
+    grants: ['hall', 'coworking', 'lab', 'training-wing', 'event-hall'].map(grant),
   });
   const offices = [...new Set(day.people.flatMap((p) => (p.office === undefined ? [] : [p.office])))];
   const residents = await api.call<Row>('POST', '/api/access-groups', { name: 'Demo day: company offices', grants: offices.map(grant) });

@@ -72,6 +72,12 @@ describe('npm run demo', () => {
       expect(Date.now() - started).toBeLessThan(LIVELY_WITHIN_MS);
       const devices = await get<Array<{ online: boolean }>>('/api/devices');
       expect(devices.filter((d) => d.online)).toHaveLength(89);
+      // The day's bookings, made through the API on the controller's clock, and printed.
+      const { bookings } = await get<{ bookings: Array<{ resourceId: string; startsAt: number; endsAt: number }> }>('/api/bookings');
+      expect(bookings.map((b) => b.resourceId).filter((r) => r.startsWith('room-')).sort()).toEqual(['room-baccarat', 'room-luneville', 'room-luneville', 'room-vezouze']);
+      expect(bookings).toHaveLength(5);
+      for (const b of bookings) expect((b.endsAt - b.startsAt) % (5 * 60_000)).toBe(0); // the demo building's 5-minute slots
+      expect(stdout.filter((l) => / booking: .* \(controller clock\)/.test(l))).toHaveLength(5);
       expect(stdout.some((l) => / enters the building$/.test(l))).toBe(true);
 
       expect(await exited).toBe(0);

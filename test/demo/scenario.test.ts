@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readBuildingDevices } from '../../firmware-sim/building-devices.js';
-import { generateDay, hm, type DemoAction, type DemoDay } from '../../firmware-sim/demo/scenario.js';
+import { generateDay, hm, type DemoAction, type DemoBooking, type DemoDay } from '../../firmware-sim/demo/scenario.js';
 
 const building = readBuildingDevices();
 const day1 = generateDay(1, building);
@@ -79,10 +79,7 @@ describe('demo scenario: a reproducible day from a seed', () => {
     expect(day1.actions.some((a) => a.kind === 'desk' && a.occupied && a.t < hm(8, 10))).toBe(true);
   });
 
-  it('holds the episodes of the day: meetings, a forgotten badge-out, a low battery, a reader cut off', () => {
-    for (const room of ['room-baccarat', 'room-luneville', 'room-vezouze']) {
-      expect(badges(day1, readerOf(room)).filter((a) => a.t >= hm(13)).length).toBeGreaterThanOrEqual(3);
-    }
+  it('holds the episodes of the day: a forgotten badge-out, a low battery, a reader cut off', () => {
     const forgotten = day1.actions.filter((a) => a.kind === 'egress' && a.forgotten === true);
     expect(forgotten).toHaveLength(1);
     expect(forgotten[0]).toMatchObject({ reader: EXIT });
@@ -95,6 +92,40 @@ describe('demo scenario: a reproducible day from a seed', () => {
     expect(day1.batteries['desk-cw-hot-01']).toBeGreaterThanOrEqual(20);
     expect(day1.actions.filter((a) => a.kind === 'traffic').map((a) => (a.kind === 'traffic' ? a.meter : '')))
       .toEqual(expect.arrayContaining(['net-ground', 'net-first', 'net-second', 'net-uplink']));
+  });
+
+  it('books the three meeting rooms and a hot desk: a meeting, a no-show, an overrun into the next booking', () => {
+    const bookings = day1.bookings;
+    expect(bookings.map((b) => b.story).sort()).toEqual(['desk', 'meeting', 'next', 'no-show', 'overrun']);
+    const rooms = bookings.flatMap((b) => ('zoneId' in b.place ? [b.place.zoneId] : []));
+    expect(new Set(rooms)).toEqual(new Set(['room-baccarat', 'room-luneville', 'room-vezouze']));
+    const devices = new Map(building.devices.map((d) => [d.deviceId, d]));
+    for (const b of bookings) {
+      // Booked by coworkers of the day, for themselves and their guests; only they come.
+      for (const key of [b.holder, ...b.guests]) expect(role(day1, key), `${b.key}: ${key}`).toBe('coworker');
+      for (const key of b.comers) expect([b.holder, ...b.guests]).toContain(key);
+      expect(b.slots).toBeGreaterThanOrEqual(1);
+      const sensor = devices.get(b.sensor);
+      expect(sensor).toMatchObject({ kind: 'desk', deskId: b.sensorDeskId });
+      if ('zoneId' in b.place) {
+        expect(b.reader).toBe(readerOf(b.place.zoneId));
+        expect(sensor).toMatchObject({ zoneId: b.place.zoneId }); // the room's presence sensor
+      } else {
+        expect(b.reader).toBeNull();
+        expect(b.sensorDeskId).toBe(b.place.deskId);
+        // A desk nobody sits at in the rest of the day.
+        expect(day1.actions.some((a) => a.kind === 'desk' && a.sensor === b.sensor)).toBe(false);
+      }
+    }
+    const story = (s: string) => bookings.find((b) => b.story === s) as DemoBooking;
+    expect(story('no-show').comers).toEqual([]);
+    expect(story('meeting').comers.length).toBeGreaterThanOrEqual(2); // the holder and a guest
+    // The next booking of the overrun's room begins when the overrun's ends.
+    expect(story('next').place).toEqual(story('overrun').place);
+    expect(story('next').slot).toBe(story('overrun').slot + story('overrun').slots);
+    // Meeting-room doors open to bookings only: the scripted day never badges into them.
+    for (const room of rooms) expect(badges(day1, readerOf(room))).toEqual([]);
+    expect(generateDay(2, building).bookings.map((b) => b.holder)).not.toEqual(bookings.map((b) => b.holder));
   });
 
   it('trainees come to their two sessions today, in Meurthe and Mortagne, on their timetable', () => {

@@ -34,6 +34,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   get: <T>(path: string) => call<T>('GET', path),
   post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+  patch: <T>(path: string, body?: unknown) => call<T>('PATCH', path, body),
+  del: <T>(path: string) => call<T>('DELETE', path),
 };
 
 /** Who is logged in; null without a valid session. */

@@ -8,6 +8,8 @@ export interface Zone { id: string; name: string; floor: string; kind: string; c
 export interface Door { id: string; name: string; from: string; to: string; readers: Array<{ deviceId: string; side: string }> }
 export interface Desk { id: string; zone: string; kind: string; sensor: string }
 export interface Meter { deviceId: string; scope: string; floor?: string }
+/** A bookable room or desk of the building file's booking section (its rules are the API's to tell). */
+export interface BookingResourceRef { id: string; name?: string; zone?: string; desk?: string }
 export interface Building {
   site: { id: string; name: string; timeZone: string };
   floors: Floor[];
@@ -15,6 +17,7 @@ export interface Building {
   doors: Door[];
   desks: Desk[];
   meters?: Meter[];
+  booking?: { resources: BookingResourceRef[] };
 }
 
 export const BUILDING_URL = 'dist/building.json';
@@ -63,4 +66,20 @@ export function zoneName(b: Building, zoneId: string): string {
 
 export function doorName(b: Building, doorId: string): string {
   return b.doors.find((d) => d.id === doorId)?.name ?? doorId;
+}
+
+/** The zone a bookable resource is in (a room's own zone, a desk's zone), or null when the file does not say. */
+export function resourceZone(b: Building, resourceId: string): string | null {
+  const r = b.booking?.resources.find((x) => x.id === resourceId);
+  if (r?.zone !== undefined) return r.zone;
+  const deskId = r?.desk ?? resourceId;
+  return b.desks.find((d) => d.id === deskId)?.zone ?? (b.zones.some((z) => z.id === resourceId) ? resourceId : null);
+}
+
+/** A bookable resource's name, as the booking section (or its zone, or its desk) gives it. */
+export function resourceName(b: Building, resourceId: string): string {
+  const r = b.booking?.resources.find((x) => x.id === resourceId);
+  if (r?.name !== undefined) return r.name;
+  if (r?.desk !== undefined) return r.desk;
+  return b.zones.find((z) => z.id === (r?.zone ?? resourceId))?.name ?? resourceId;
 }

@@ -1,7 +1,7 @@
 import type { AlarmLive, LiveEvent, PersonRef, StaffState } from '../../../controller/live/messages.js';
 import { t, tOr } from '../i18n/index.js';
 import { ackAlarm, ApiError } from '../lib/api.js';
-import { doorName, zoneName, type Building } from '../lib/building.js';
+import { doorName, resourceName, zoneName, type Building } from '../lib/building.js';
 import { fill, h } from '../lib/dom.js';
 import { formatTime } from '../lib/format.js';
 
@@ -120,6 +120,18 @@ export class LiveFeed {
       case 'device':
         cls += e.online ? ' online' : ' offline';
         text = t(e.online ? 'feed.deviceOnline' : 'feed.deviceOffline', { device: e.deviceId, reason: e.reason });
+        break;
+      case 'booking': {
+        const tz = b.site.timeZone;
+        cls += ` change-${e.change}`;
+        text = t('feed.booking', {
+          resource: resourceName(b, e.resourceId), from: formatTime(e.start, tz, false), to: formatTime(e.end, tz, false),
+          change: tOr(`bookingChange.${e.change}`, e.change),
+        });
+        break;
+      }
+      case 'booking_notice':
+        text = t('feed.bookingNotice', { resource: resourceName(b, e.resourceId) });
         break;
     }
     return h('li', { class: `event ${cls}`, 'data-seq': e.seq, 'data-type': e.type },
