@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { InvoiceLineInput } from '../lines.js';
 import type { BillingAccounts, Ledger, StoredInvoice } from '../ledger/index.js';
-import { rateAccount, rateLateUsage, type AccountUsage, type BillingAccount, type RatedRecords } from '../rating/index.js';
+import { rateAccount, rateLateUsage, type AccountUsage, type BillingAccount, type LateUsage, type RatedRecords } from '../rating/index.js';
 import type { Tariff } from '../tariff/index.js';
 import { formatPeriod, type Period } from './periods.js';
 import { loadPeriodUsage, type AccountKey } from './usage.js';
@@ -42,6 +42,7 @@ export class BillingRunner {
   readonly #finishRun: Database.Statement;
   readonly #rateRecord: Database.Statement;
   readonly #rateNetwork: Database.Statement;
+  readonly #ratedBytes: Database.Statement<[number, string], { bytes: number }>;
 
   constructor(private readonly deps: {
     sqlite: Database.Database; ledger: Ledger; accounts: BillingAccounts; tariff: () => Tariff; timeZone: string;
@@ -52,6 +53,7 @@ export class BillingRunner {
     this.#finishRun = sqlite.prepare('UPDATE billing_runs SET finished_at = ?, invoices = ?, error = ? WHERE id = ?');
     this.#rateRecord = sqlite.prepare('INSERT OR IGNORE INTO rated_records (source, record_id, period, invoice_id, run_id) VALUES (?, ?, ?, ?, ?)');
     this.#rateNetwork = sqlite.prepare('INSERT OR IGNORE INTO rated_network (person_id, period, run_id, bytes, invoice_id) VALUES (?, ?, ?, ?, ?)');
+    this.#ratedBytes = sqlite.prepare('SELECT COALESCE(SUM(bytes), 0) AS bytes FROM rated_network WHERE person_id = ? AND period = ?');
   }
 
   /** The latest period a run finished for, or null before the first run. */
@@ -60,9 +62,14 @@ export class BillingRunner {
     return row.p;
   }
 
-  /** What a run of `period` would issue now, issuing nothing: for a manager, or a member's own account. */
+  /**
+   * What a run of `period` would issue now, issuing nothing: for a manager, or a member's own account.
+   * Accounts already invoiced for the period are left out, as the run leaves them.
+   */
   preview(period: Period, account?: BillingAccount): AccountBill[] {
-    return [...this.#rate(period, account).values()].map(({ bill }) => bill);
+    const { reader } = this.deps.ledger;
+    return [...this.#rate(period, account).values()].map(({ bill }) => bill)
+      .filter((bill) => reader.findForPeriod(bill.account, period) === undefined);
   }
 
   /** Rates and issues `period`; safe to repeat (accounts already invoiced are left as they are). */
@@ -130,9 +137,16 @@ export class BillingRunner {
         const p = formatPeriod(usage.period.year, usage.period.month);
         for (const id of records.presenceSessionIds) this.#rateRecord.run('presence_session', id, p, invoiceId, runId);
         for (const id of records.bookingIds) this.#rateRecord.run('booking', id, p, invoiceId, runId);
+        // The bytes of the period rated once this commits: what the rating saw (for late usage, the bytes rated
+        // before plus the late ones). Only what is not recorded yet is recorded: an account with nothing to bill
+        // is rated again by a re-run (or a concurrent run), and its bytes must not count twice.
         const bytes = new Map<number, number>();
         for (const n of usage.network) bytes.set(n.personId, (bytes.get(n.personId) ?? 0) + n.bytes);
-        for (const [personId, b] of bytes) this.#rateNetwork.run(personId, p, runId, b, invoiceId);
+        const earlier = new Map(((usage as LateUsage).earlierNetworkBytes ?? []).map((e) => [e.personId, e.bytes]));
+        for (const [personId, b] of bytes) {
+          const delta = (earlier.get(personId) ?? 0) + b - (this.#ratedBytes.get(personId, p) as { bytes: number }).bytes;
+          if (delta > 0) this.#rateNetwork.run(personId, p, runId, delta, invoiceId);
+        }
       }
       if (invoice !== undefined) bill.invoice = invoice;
       return invoice === undefined ? 'nothingToBill' : 'issued';
