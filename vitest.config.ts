@@ -7,5 +7,6 @@ export default defineConfig({
     testTimeout: 30_000, // 30 s
     hookTimeout: 30_000, // 30 s
     pool: 'forks',
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { CommandPublisher } from '../gateway/commands.js';
@@ -29,8 +28,9 @@ import { deviceRoutes } from './devices/routes.js';
 import { EventStore } from './events/event-store.js';
 import { listDeadLetters } from './events/dead-letters.js';
 import { buildHttpApp } from './http/app.js';
+import { projectPath } from './paths.js';
 
-const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard', import.meta.url));
+const DASHBOARD_DIR = projectPath('dashboard');
 
 export interface RunningSystem {
   httpUrl: string;

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Compile } from 'typebox/compile';
 import { Building } from './schema.js';
 import { bookingProblems } from './booking-checks.js';
 import { buildingDevices } from './devices.js';
 import { OUTSIDE } from './schema.js';
+import { projectPath } from '../paths.js';
 
-export const DEFAULT_BUILDING_FILE = fileURLToPath(new URL('./menil-flin.json', import.meta.url));
+export const DEFAULT_BUILDING_FILE = projectPath('controller', 'building', 'menil-flin.json');
 const checker = Compile(Building);
 
 export class BuildingError extends Error {

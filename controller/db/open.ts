@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
+import { projectPath } from '../paths.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export interface OpenDb {
@@ -14,7 +14,7 @@ export interface OpenDb {
   close(): void;
 }
 
-const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+const MIGRATIONS = projectPath('controller', 'db', 'migrations');
 
 export function openDatabase(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}): OpenDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import { markPublic } from './guard.js';
 import type { HttpApp } from './types.js';
+import { projectPath } from '../paths.js';
 
 /** The dashboard folder of this checkout, for the composition root and the tests. */
-export const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+export const DEFAULT_DASHBOARD_DIR = projectPath('dashboard');
 
 /**
  * The dashboard's static files at /. Registered last: its catch-all GET /* sits below every API

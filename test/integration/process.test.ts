@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnController, type ControllerProcess } from '../support/controller-process.js';
 import { eventually } from '../support/mqtt-device.js';
+import { SERVER_ENTRY, SERVER_NODE_ARGS } from '../../controller/build.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 /** Runs the controller expecting it to refuse to start; returns its exit code and stderr. */
 function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_ENTRY], {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', HTTP_PORT: '0', MQTT_PORT: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

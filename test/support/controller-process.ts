@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVER_ENTRY, SERVER_NODE_ARGS } from '../../controller/build.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,9 +15,9 @@ export interface ControllerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `controller/main.ts` as its own process (as `npm start` does) and waits until it is started. */
+/** Runs the controller as its own process, as `npm start` does (the build in dist/), and waits until it is started. */
 export function spawnController(env: Record<string, string>, timeoutMs = 20_000): Promise<ControllerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, SERVER_ENTRY], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

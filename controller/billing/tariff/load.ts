@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Compile } from 'typebox/compile';
 import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
 import { dateToDay } from '../../access/local-time.js';
 import type { Building } from '../../building/schema.js';
 import { PERSON_KINDS, Tariff } from './schema.js';
+import { projectPath } from '../../paths.js';
 
-export const DEFAULT_TARIFF_FILE = fileURLToPath(new URL('./menil-flin-tariff.json', import.meta.url));
+export const DEFAULT_TARIFF_FILE = projectPath('controller', 'billing', 'tariff', 'menil-flin-tariff.json');
 const checker = Compile(Tariff);
 /** Enough to list every problem of a badly broken file without flooding the log (TypeBox stops at 8 by default). */
 const MAX_SCHEMA_PROBLEMS = 50;
