@@ -37,7 +37,11 @@ export function createBillingModule(deps: {
   const job = new BillingJob({
     timeZone, day: config.billingRun.day, minutes: parseHhMm(config.billingRun.time), clock, logger,
     lastRunPeriod: () => runner.lastRunPeriod(),
-    run: async (period, trigger) => runner.run(period, trigger, 'system'),
+    run: async (period, trigger) => {
+      const summary = runner.run(period, trigger, 'system');
+      // Stop catching up: later months wait until this one is whole again.
+      if (summary.held.length > 0) throw new Error(`${period}: ${summary.held.length} account(s) could not be rated`);
+    },
   });
   return {
     ledger, accounts, runner, tariffs, subscriptions,

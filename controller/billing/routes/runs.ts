@@ -21,7 +21,8 @@ const Bill = Type.Object({
 });
 const RunSummary = Type.Object({
   runId: Type.Integer(), period: Type.String(), trigger: Type.String(), issued: Type.Integer(), alreadyIssued: Type.Integer(),
-  nothingToBill: Type.Integer(), warnings: Type.Array(Type.String()), ms: Type.Integer(),
+  nothingToBill: Type.Integer(), held: Type.Array(Type.String(), { description: 'accounts the tariff could not rate, left for the next run' }),
+  warnings: Type.Array(Type.String()), ms: Type.Integer(),
 });
 
 const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);

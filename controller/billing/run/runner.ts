@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { InvoiceLineInput } from '../lines.js';
 import type { BillingAccounts, Ledger, StoredInvoice } from '../ledger/index.js';
-import { rateAccount, rateLateUsage, type AccountUsage, type BillingAccount, type LateUsage, type RatedRecords } from '../rating/index.js';
+import {
+  rateAccount, rateLateUsage, RatingError, type AccountUsage, type BillingAccount, type LateUsage, type RatedRecords, type RatingResult,
+} from '../rating/index.js';
 import type { Tariff } from '../tariff/index.js';
 import { formatPeriod, type Period } from './periods.js';
 import { loadPeriodUsage, type AccountKey } from './usage.js';
@@ -26,6 +28,8 @@ export interface RunSummary {
   alreadyIssued: number;
   /** Accounts with usage but nothing to bill (staff-like rules, days under the minimum). */
   nothingToBill: number;
+  /** Accounts the tariff could not rate (an unknown plan): not invoiced, left for the next run. */
+  held: AccountKey[];
   warnings: string[];
   ms: number;
 }
@@ -68,7 +72,7 @@ export class BillingRunner {
    */
   preview(period: Period, account?: BillingAccount): AccountBill[] {
     const { reader } = this.deps.ledger;
-    return [...this.#rate(period, account).values()].map(({ bill }) => bill)
+    return [...this.#rate(period, account).bills.values()].map(({ bill }) => bill)
       .filter((bill) => reader.findForPeriod(bill.account, period) === undefined);
   }
 
@@ -77,14 +81,18 @@ export class BillingRunner {
     const started = this.deps.clock();
     const t0 = performance.now();
     const runId = Number(this.#insertRun.run(period, trigger, by, started).lastInsertRowid);
-    const summary: RunSummary = { runId, period, trigger, issued: 0, alreadyIssued: 0, nothingToBill: 0, warnings: [], ms: 0 };
+    const summary: RunSummary = { runId, period, trigger, issued: 0, alreadyIssued: 0, nothingToBill: 0, held: [], warnings: [], ms: 0 };
     try {
-      for (const { bill, rated } of this.#rate(period).values()) {
+      const { bills, held } = this.#rate(period);
+      summary.held = held;
+      for (const { bill, rated } of bills.values()) {
         summary.warnings.push(...bill.warnings);
         const outcome = this.#issue(period, runId, bill, rated);
         summary[outcome] += 1;
       }
-      this.#finishRun.run(this.deps.clock(), summary.issued, null, runId);
+      // With accounts held, the period counts as not run: the next start or schedule tries it again (idempotently).
+      const error = held.length === 0 ? null : `${held.length} account(s) could not be rated: ${held.slice(0, 5).join(', ')}`;
+      this.#finishRun.run(this.deps.clock(), summary.issued, error, runId);
     } catch (err) {
       this.#finishRun.run(this.deps.clock(), summary.issued, err instanceof Error ? err.message : String(err), runId);
       throw err;
@@ -95,7 +103,7 @@ export class BillingRunner {
     return summary;
   }
 
-  #rate(period: Period, only?: BillingAccount): Map<AccountKey, { bill: AccountBill; rated: Rated[] }> {
+  #rate(period: Period, only?: BillingAccount): { bills: Map<AccountKey, { bill: AccountBill; rated: Rated[] }>; held: AccountKey[] } {
     const tariff = this.deps.tariff();
     const usage = loadPeriodUsage(this.deps.sqlite, period, this.deps.timeZone, only === undefined ? {} : { account: only });
     const out = new Map<AccountKey, { bill: AccountBill; rated: Rated[] }>();
@@ -107,8 +115,21 @@ export class BillingRunner {
       }
       return e;
     };
+    const held = new Set<AccountKey>();
+    const rateSafely = <U>(key: AccountKey, rate: (u: U, t: Tariff) => RatingResult, u: U): RatingResult | undefined => {
+      try {
+        return rate(u, tariff);
+      } catch (err) {
+        if (!(err instanceof RatingError)) throw err;
+        // One account the tariff cannot rate must not hold up everyone's invoices: it waits, unrated, for the next run.
+        held.add(key);
+        this.deps.logger.error({ account: key, period, err: err.message }, 'account not rated');
+        return undefined;
+      }
+    };
     for (const [key, u] of usage.accounts) {
-      const r = rateAccount(u, tariff);
+      const r = rateSafely(key, rateAccount, u);
+      if (r === undefined) continue;
       const e = entry(key, u.account);
       e.bill.lines.push(...r.lines);
       e.bill.warnings.push(...r.warnings);
@@ -116,14 +137,16 @@ export class BillingRunner {
     }
     for (const [key, lates] of usage.late) {
       for (const u of lates) {
-        const r = rateLateUsage(u, tariff);
+        const r = rateSafely(key, rateLateUsage, u);
+        if (r === undefined) continue;
         const e = entry(key, u.account);
         e.bill.lines.push(...r.lines);
         e.bill.warnings.push(...r.warnings);
         e.rated.push({ usage: u, records: r.rated });
       }
     }
-    return out;
+    for (const key of held) out.delete(key);
+    return { bills: out, held: [...held] };
   }
 
   #issue(period: Period, runId: number, bill: AccountBill, rated: Rated[]): 'issued' | 'alreadyIssued' | 'nothingToBill' {
