@@ -65,13 +65,16 @@ export interface ControllerOptions {
   startTimeoutMs?: number;
 }
 
+/** What `npm start` runs (package.json's "start"): the controller built to JavaScript by `npm run build:server`. */
+const START = ['--max-semi-space-size=1', 'dist/controller/main.js'];
+
 /**
- * Starts `controller/main.ts` as `npm start` does, in its own process group (a Ctrl-C in the
+ * Starts the controller as `npm start` does, in its own process group (a Ctrl-C in the
  * terminal reaches the demo, which stops the devices first and then the controller), and waits
  * for its "controller started" line.
  */
 export function startController(opts: ControllerOptions): Promise<RunningController> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, START, {
     cwd: REPO_ROOT, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
   const log = createWriteStream(opts.logFile, { flags: 'a' });
