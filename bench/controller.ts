@@ -46,6 +46,11 @@ export function setControllerEnv(env: Record<string, string>): void {
   controllerEnv = env;
 }
 
+/** The same settings, for the other processes that stand for the controller (the billing run: bench/scenarios/billing.ts). */
+export function controllerSettings(): { nodeArgs: string[]; env: Record<string, string> } {
+  return { nodeArgs: controllerNodeArgs, env: controllerEnv };
+}
+
 /** nodeArgs: extra flags for the controller's node, e.g. ['--cpu-prof', '--cpu-prof-dir=DIR'] to see where its time goes. */
 export async function startController(env: Record<string, string> = {}, nodeArgs: string[] = controllerNodeArgs): Promise<BenchController> {
   const dataDir = tempDir('mf-bench-');

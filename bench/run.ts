@@ -7,6 +7,7 @@ import { NOT_AVAILABLE, renderTable, type BenchContext, type Measured, type Metr
 import { setControllerEnv, setControllerNodeArgs } from './controller.js';
 import { cleanupAll, machineBusyMs, ownTreeCpuMs } from './processes.js';
 import { badgeScenario } from './scenarios/badge.js';
+import { billingScenario } from './scenarios/billing.js';
 import { ingestScenario, mosquittoScenario } from './scenarios/ingest.js';
 import { devicesScenario, idleScenario } from './scenarios/memory.js';
 import { wsFanoutScenario } from './scenarios/ws-fanout.js';
@@ -17,15 +18,17 @@ import { wsFanoutScenario } from './scenarios/ws-fanout.js';
  *   npm run bench -- --json                one {"metric","value","unit"} object per line
  *   npm run bench -- --only badge_rtt_p99_ms,idle_rss_mb
  *   npm run bench -- --only ws_fanout           a scenario by name: all its metrics
+ *   npm run bench -- --only billing_month_s     the monthly billing run alone (about 30 s)
+ *   npm run bench -- --only billing --billing-history 3   the same after 3 earlier months were billed in the database
  *   npm run bench -- --broker mosquitto    adds the ingest figures against an external Mosquitto
  * Each scenario starts its own controller process (temporary DATA_DIR, loopback ports) and stops it.
  */
 
 const USAGE = 'usage: npm run bench -- [--json] [--only NAME[,NAME]] [--broker embedded|mosquitto] [--kinds heartbeat,desk,net]\n' +
-  '       [--profile DIR] [--controller-env KEY=VALUE ...] [--controller-node-args="FLAGS"]';
+  '       [--profile DIR] [--controller-env KEY=VALUE ...] [--controller-node-args="FLAGS"] [--billing-history MONTHS]';
 
 /** In the order they run: the cheap ones first. */
-const SCENARIOS: Scenario[] = [idleScenario, ingestScenario, mosquittoScenario, badgeScenario, wsFanoutScenario, devicesScenario];
+const SCENARIOS: Scenario[] = [idleScenario, billingScenario, ingestScenario, mosquittoScenario, badgeScenario, wsFanoutScenario, devicesScenario];
 
 function select(only: string | undefined, withMosquitto: boolean): { scenarios: Scenario[]; wanted: Set<string> | null; unavailable: typeof NOT_AVAILABLE } {
   const known = new Map<string, Scenario>();
@@ -63,6 +66,7 @@ async function main(): Promise<number> {
       profile: { type: 'string' },
       'controller-env': { type: 'string', multiple: true },
       'controller-node-args': { type: 'string' },
+      'billing-history': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -108,7 +112,11 @@ async function main(): Promise<number> {
   if (nodeArgs.length > 0 || Object.keys(env).length > 0) log(`controller started with node ${nodeArgs.join(' ')} and ${JSON.stringify(env)}: not the defaults`);
   const kinds = values.kinds === undefined ? undefined : values.kinds.split(',') as LoadKind[];
   for (const k of kinds ?? []) if (!LOAD_KINDS.includes(k)) throw new Error(`--kinds: "${k}" is not one of ${LOAD_KINDS.join(', ')}`);
-  const ctx: BenchContext = { signal: abort.signal, log, ...(kinds === undefined ? {} : { kinds }) };
+  const billingHistory = values['billing-history'] === undefined ? undefined : Number(values['billing-history']);
+  if (billingHistory !== undefined && !(Number.isInteger(billingHistory) && billingHistory >= 0 && billingHistory <= 12)) {
+    throw new Error('--billing-history: a number of months from 0 to 12');
+  }
+  const ctx: BenchContext = { signal: abort.signal, log, ...(kinds === undefined ? {} : { kinds }), ...(billingHistory === undefined ? {} : { billingHistory }) };
   log(`${cpus().length} CPU(s), ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; scenarios: ${scenarios.map((s) => s.name).join(', ')}`);
 
   const rows: Array<{ def: MetricDef; value?: number; unavailable?: string }> = [];
