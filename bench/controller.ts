@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULT_BUILDING_FILE as BUILDING_FILE } from '../firmware-sim/building-devices.js';
-import { removeDir, spawnTs, stopProcess, tempDir, type Spawned } from './processes.js';
+import { SERVER_ENTRY, SERVER_NODE_ARGS } from '../controller/build.js';
+import { removeDir, spawnJs, stopProcess, tempDir, type Spawned } from './processes.js';
 
 /**
  * The controller as `npm start` runs it, in its own process on ephemeral loopback ports with a
@@ -35,8 +36,11 @@ export interface BenchController {
 
 const LEVEL_WARN = 40; // pino's numeric level of warn
 
-/** Node flags for every controller the bench starts (bench/run.ts sets them from --profile). */
-let controllerNodeArgs: string[] = [];
+/**
+ * Node flags for every controller the bench starts: npm start's own (package.json), unless
+ * bench/run.ts is told others (--controller-node-args) or adds a profiler (--profile).
+ */
+let controllerNodeArgs: string[] = SERVER_NODE_ARGS;
 export function setControllerNodeArgs(args: string[]): void {
   controllerNodeArgs = args;
 }
@@ -58,7 +62,7 @@ export async function startController(env: Record<string, string> = {}, nodeArgs
   const warnings = { count: 0, last: [] as string[] };
   let started: ((entry: Record<string, unknown>) => void) | undefined;
   const ready = new Promise<Record<string, unknown>>((resolve) => { started = resolve; });
-  const proc = spawnTs('controller/main.ts', [], {
+  const proc = spawnJs(SERVER_ENTRY, [], {
     nodeArgs,
     env: {
       HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1', LOG_LEVEL: 'info',

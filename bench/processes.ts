@@ -29,7 +29,16 @@ export interface Spawned {
 
 /** Runs a TypeScript entry point of the repository with tsx; stdout lines go to onLine. */
 export function spawnTs(entry: string, args: string[], opts: { env?: Record<string, string>; onLine?: (line: string) => void; nodeArgs?: string[] } = {}): Spawned {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', entry, ...args], {
+  return spawnNode([...(opts.nodeArgs ?? []), '--import', 'tsx', entry, ...args], entry, opts);
+}
+
+/** Runs node with these arguments in the repository (a built JavaScript entry point); stdout lines go to onLine. */
+export function spawnJs(entry: string, args: string[], opts: { env?: Record<string, string>; onLine?: (line: string) => void; nodeArgs?: string[] } = {}): Spawned {
+  return spawnNode([...(opts.nodeArgs ?? []), entry, ...args], entry, opts);
+}
+
+function spawnNode(argv: string[], entry: string, opts: { env?: Record<string, string>; onLine?: (line: string) => void }): Spawned {
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

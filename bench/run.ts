@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { LOAD_KINDS, type LoadKind } from '../firmware-sim/load.js';
 import { mosquittoAvailable } from '../test/support/mosquitto.js';
 import { NOT_AVAILABLE, renderTable, type BenchContext, type Measured, type MetricDef, type Scenario } from './metrics.js';
+import { buildServer, SERVER_NODE_ARGS } from '../controller/build.js';
 import { setControllerEnv, setControllerNodeArgs } from './controller.js';
 import { cleanupAll, machineBusyMs, ownTreeCpuMs } from './processes.js';
 import { badgeScenario } from './scenarios/badge.js';
@@ -96,20 +97,22 @@ async function main(): Promise<number> {
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
   // Experiments on the controller's settings (docs/BENCHMARKS.md uses them); the figures are then not the product's defaults.
-  const nodeArgs = values['controller-node-args']?.split(' ').filter((a) => a.length > 0) ?? [];
+  const asked = values['controller-node-args']?.split(' ').filter((a) => a.length > 0);
+  const nodeArgs = [...(asked ?? SERVER_NODE_ARGS)];
   if (values.profile !== undefined) {
     // where the controller's time goes: one .cpuprofile per controller process (open in Chrome DevTools)
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(values.profile)}`);
     log(`CPU profiles of every controller process go to ${resolve(values.profile)}`);
   }
   setControllerNodeArgs(nodeArgs);
+  await buildServer(); // the controller runs as npm start runs it: the JavaScript build in dist/
   const env = Object.fromEntries((values['controller-env'] ?? []).map((kv) => {
     const at = kv.indexOf('=');
     if (at < 1) throw new Error(`--controller-env ${kv}: expected KEY=VALUE`);
     return [kv.slice(0, at), kv.slice(at + 1)];
   }));
   setControllerEnv(env);
-  if (nodeArgs.length > 0 || Object.keys(env).length > 0) log(`controller started with node ${nodeArgs.join(' ')} and ${JSON.stringify(env)}: not the defaults`);
+  if (asked !== undefined || values.profile !== undefined || Object.keys(env).length > 0) log(`controller started with node ${nodeArgs.join(' ')} and ${JSON.stringify(env)}: not the defaults`);
   const kinds = values.kinds === undefined ? undefined : values.kinds.split(',') as LoadKind[];
   for (const k of kinds ?? []) if (!LOAD_KINDS.includes(k)) throw new Error(`--kinds: "${k}" is not one of ${LOAD_KINDS.join(', ')}`);
   const billingHistory = values['billing-history'] === undefined ? undefined : Number(values['billing-history']);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { addDays, dayToDate, localToEpoch } from '../access/local-time.js';
 import type { StoredInvoice } from './ledger/index.js';
 import { HOUR_MS } from './run/usage.js';
 
@@ -9,6 +10,7 @@ export type EvidenceItem =
     deskCheckins: Array<{ deskId: string; at: number }> }
   | { kind: 'booking'; id: number; resourceId: string; startsAt: number; endsAt: number; status: string; releasedAt: number | null; releaseEvidence: unknown }
   | { kind: 'net_hourly'; id: number; personId: number | null; hour: number; rxBytes: number; txBytes: number }
+  | { kind: 'net_daily'; id: number; personId: number | null; date: string; hours: Array<{ hour: number; rxBytes: number; txBytes: number }> }
   | { kind: 'subscription'; id: number; planId: string; startsAt: number; endsAt: number | null }
   | { kind: 'missing'; id: number; of: string };
 
@@ -21,7 +23,7 @@ const MAX_RECORDS_PER_LINE = 500; // a month of sessions fits; more would be a p
  * subscriptions) and, behind a session, the door passages (with their access decision and the
  * badge event) and desk check-ins that made it.
  */
-export function invoiceEvidence(sqlite: Database.Database, invoice: StoredInvoice): LineEvidence[] {
+export function invoiceEvidence(sqlite: Database.Database, invoice: StoredInvoice, timeZone: string): LineEvidence[] {
   const q = {
     session: sqlite.prepare('SELECT id, person_id AS personId, started_at AS startedAt, ended_at AS endedAt, end_reason AS endReason FROM presence_sessions WHERE id = ?'),
     passages: sqlite.prepare(`SELECT p.id, p.at, p.door_id AS doorId, p.from_zone AS fromZone, p.to_zone AS toZone, p.decision_id AS decisionId, d.event_id AS eventId
@@ -30,6 +32,8 @@ export function invoiceEvidence(sqlite: Database.Database, invoice: StoredInvoic
     booking: sqlite.prepare(`SELECT id, resource_id AS resourceId, starts_at AS startsAt, ends_at AS endsAt, status, released_at AS releasedAt,
       release_evidence AS releaseEvidence FROM bookings WHERE id = ?`),
     net: sqlite.prepare(`SELECT rx_bytes AS rxBytes, tx_bytes AS txBytes FROM net_usage_hourly WHERE subject_type = 'person' AND subject_id = ? AND hour = ?`),
+    netDay: sqlite.prepare(`SELECT hour, rx_bytes AS rxBytes, tx_bytes AS txBytes FROM net_usage_hourly
+      WHERE subject_type = 'person' AND subject_id = ? AND hour >= ? AND hour < ? ORDER BY hour`),
     subscription: sqlite.prepare('SELECT id, plan_id AS planId, starts_at AS startsAt, ends_at AS endsAt FROM subscriptions WHERE id = ?'),
   };
   return invoice.lines.map((line) => ({
@@ -54,6 +58,13 @@ export function invoiceEvidence(sqlite: Database.Database, invoice: StoredInvoic
         const hour = e.id * HOUR_MS;
         const n = line.personId === null ? undefined : q.net.get(String(line.personId), hour) as { rxBytes: number; txBytes: number } | undefined;
         return n === undefined ? missing : { kind: 'net_hourly', id: e.id, personId: line.personId, hour, ...n };
+      }
+      if (e.kind === 'net_daily') {
+        if (line.personId === null) return missing;
+        const date = dayToDate(e.id);
+        const hours = q.netDay.all(String(line.personId), localToEpoch(date, 0, timeZone), localToEpoch(addDays(date, 1), 0, timeZone)) as
+          Array<{ hour: number; rxBytes: number; txBytes: number }>;
+        return { kind: 'net_daily', id: e.id, personId: line.personId, date, hours };
       }
       const s = q.subscription.get(e.id) as Omit<Extract<EvidenceItem, { kind: 'subscription' }>, 'kind'> | undefined;
       return s === undefined ? missing : { kind: 'subscription', ...s };

@@ -6,7 +6,11 @@
 
 /** A usage record a line was computed from; a manager or the member can follow it back. */
 export interface Evidence {
-  kind: 'presence_session' | 'booking' | 'net_hourly' | 'subscription';
+  /**
+   * net_hourly: id = the hour's number since the epoch (one row of net_usage_hourly, the person being the line's);
+   * net_daily: id = the local day's number since 1970-01-01 (that day's rows, summed).
+   */
+  kind: 'presence_session' | 'booking' | 'net_hourly' | 'net_daily' | 'subscription';
   id: number;
 }
 

@@ -46,7 +46,7 @@ export function milliToDecimal(milli: number): string {
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const UNITS: ReadonlySet<string> = new Set<LineUnit>(['day', 'hour', 'month', 'GB', 'card', 'unit']);
-const EVIDENCE_KINDS: ReadonlySet<string> = new Set<Evidence['kind']>(['presence_session', 'booking', 'net_hourly', 'subscription']);
+const EVIDENCE_KINDS: ReadonlySet<string> = new Set<Evidence['kind']>(['presence_session', 'booking', 'net_hourly', 'net_daily', 'subscription']);
 
 /**
  * Checks one line of the rating contract and turns it into a stored line (position, VAT).

@@ -18,8 +18,9 @@ export function rateNetwork(ctx: Ctx, person: PersonRecord, who: string, dayPlan
     rated.netHourlyIds.push(n.id);
     const mode = (dayPlans[dayIndex(cal, n.hourStart)] as Plan).billing;
     if (mode === 'none' || n.bytes <= 0) continue;
-    if (mode === 'funded') { fundedBytes += n.bytes; fundedEv.push({ kind: 'net_hourly', id: n.id }); }
-    else { paidBytes += n.bytes; paidEv.push({ kind: 'net_hourly', id: n.id }); }
+    const ev: Evidence = { kind: n.span === 'day' ? 'net_daily' : 'net_hourly', id: n.id };
+    if (mode === 'funded') { fundedBytes += n.bytes; fundedEv.push(ev); }
+    else { paidBytes += n.bytes; paidEv.push(ev); }
   }
   const gb = (bytes: number) => frNumber(Math.ceil(bytes / BYTES_PER_MB) / 1000);
   if (paidBytes > 0) {

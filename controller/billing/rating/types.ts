@@ -65,9 +65,11 @@ export interface NetworkRecord {
   /** A stable id of the row, for evidence and for the run's tracking of billed records. */
   id: number;
   personId: number;
-  /** Epoch ms of the start of the (UTC) hour. */
+  /** Epoch ms of the start of the (UTC) hour; for a day's total, the local midnight that starts the day. */
   hourStart: number;
   bytes: number;
+  /** 'day': the record sums a person's bytes of one local day (id: the local day's number), as the run reads them. */
+  span?: 'hour' | 'day';
 }
 
 /** Everything rated for one account and one period. */

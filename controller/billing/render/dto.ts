@@ -49,7 +49,7 @@ export const InvoiceDtoSchema = Type.Object({
     amountCents: Cents,
     vatRateBp: Type.Integer(),
     vatCents: Cents,
-    evidence: Type.Array(Type.Object({ kind: Type.Enum(['presence_session', 'booking', 'net_hourly', 'subscription']), id: Type.Integer() })),
+    evidence: Type.Array(Type.Object({ kind: Type.Enum(['presence_session', 'booking', 'net_hourly', 'net_daily', 'subscription']), id: Type.Integer() })),
   })),
   hash: Type.String({ description: 'SHA-256 of this document chained to the previous one' }),
   prevHash: Type.String(),

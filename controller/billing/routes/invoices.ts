@@ -81,7 +81,7 @@ export function invoiceRoutes(deps: BillingRoutesDeps): FastifyPluginAsyncTypebo
     }, async (req) => {
       const invoice = find(req.params.id);
       assertMayRead(callerOf(req), invoice);
-      return { invoice: invoice.number, lines: invoiceEvidence(deps.sqlite, invoice) };
+      return { invoice: invoice.number, lines: invoiceEvidence(deps.sqlite, invoice, deps.timeZone) };
     });
 
     app.post('/api/invoices/:id/credit-notes', {

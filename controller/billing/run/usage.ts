@@ -3,11 +3,13 @@ import type { PersonKind } from '../tariff/index.js';
 import type {
   AccountUsage, BillingAccount, BookingRecord, LateUsage, NetworkRecord, PersonRecord, PresenceRecord, SubscriptionRecord,
 } from '../rating/index.js';
+import { dayToDate, localToEpoch, offsetSpans, utcOffset } from '../../access/local-time.js';
 import { parsePeriod, periodBounds, type Period } from './periods.js';
 
 /** People whose usage is billed; staff and visitors are not billed at all. */
 const BILLED_KINDS: readonly PersonKind[] = ['member', 'resident', 'trainee'];
 export const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export type AccountKey = `${BillingAccount['kind']}:${number}`;
 export const accountKey = (a: BillingAccount): AccountKey => `${a.kind}:${a.id}`;
@@ -65,7 +67,7 @@ export function loadPeriodUsage(sqlite: Database.Database, period: Period, timeZ
   }
   for (const r of readPresence(sqlite, from, to, period)) (personUsage(r.personId, accounts, period)?.presence as PresenceRecord[] | undefined)?.push(r);
   for (const r of readBookings(sqlite, from, to, period)) (personUsage(r.personId as number, accounts, period)?.bookings as BookingRecord[] | undefined)?.push(r);
-  for (const r of readNetwork(sqlite, from, to)) (personUsage(r.personId, accounts, period)?.network as NetworkRecord[] | undefined)?.push(r);
+  for (const r of readNetwork(sqlite, from, to, timeZone)) (personUsage(r.personId, accounts, period)?.network as NetworkRecord[] | undefined)?.push(r);
   fillPeople(accounts);
 
   const late = new Map<AccountKey, LateUsage[]>();
@@ -78,7 +80,8 @@ export function loadPeriodUsage(sqlite: Database.Database, period: Period, timeZ
     for (const n of lateNetwork(sqlite, earlier, b.from, b.to)) {
       const u = personUsage(n.personId, lateAccounts, earlier);
       if (u === undefined) continue;
-      (u.network as NetworkRecord[]).push({ id: Math.floor(b.from / HOUR_MS), personId: n.personId, hourStart: b.from, bytes: n.lateBytes });
+      // The bytes counted since the run, as one record on the period's first day: which hours grew is not kept.
+      (u.network as NetworkRecord[]).push({ id: Math.floor((b.from + utcOffset(b.from, timeZone)) / DAY_MS), personId: n.personId, hourStart: b.from, bytes: n.lateBytes, span: 'day' });
       earlierBytes.set(n.personId, n.ratedBytes);
     }
     if (lateAccounts.size === 0) continue;
@@ -136,13 +139,29 @@ function readBookings(sqlite: Database.Database, from: number, to: number, perio
   ).all(period === null ? { from, to } : { from, to, period }) as BookingRecord[];
 }
 
-/** A person's bytes (rx + tx) per hour of the period; the record id is the hour's number since the epoch. */
-function readNetwork(sqlite: Database.Database, from: number, to: number): NetworkRecord[] {
-  return (sqlite.prepare(
-    `SELECT CAST(subject_id AS INTEGER) AS personId, hour, rx_bytes + tx_bytes AS bytes FROM net_usage_hourly
-     WHERE subject_type = 'person' AND hour >= ? AND hour < ?`,
-  ).all(from, to) as Array<{ personId: number; hour: number; bytes: number }>)
-    .map((r) => ({ id: Math.floor(r.hour / HOUR_MS), personId: r.personId, hourStart: r.hour, bytes: r.bytes }));
+/**
+ * A person's bytes (rx + tx) per local day of the period, summed by SQLite: a month holds up to
+ * 24 × 31 hourly rows per person, and reading them one by one was most of a run's time. The day
+ * is cut at local midnight whatever the offset (a month has at most one change of it).
+ */
+function readNetwork(sqlite: Database.Database, from: number, to: number, timeZone: string): NetworkRecord[] {
+  const spans = offsetSpans(from, to, timeZone);
+  const offset = spans.length === 1 ? String((spans[0] as { offset: number }).offset)
+    : `CASE ${spans.map((s) => `WHEN hour < ${s.to} THEN ${s.offset}`).join(' ')} ELSE ${(spans[spans.length - 1] as { offset: number }).offset} END`;
+  const rows = sqlite.prepare(
+    `SELECT CAST(subject_id AS INTEGER) AS personId, (hour + ${offset}) / ${DAY_MS} AS day, SUM(rx_bytes + tx_bytes) AS bytes
+     FROM net_usage_hourly WHERE subject_type = 'person' AND hour >= ? AND hour < ? GROUP BY subject_id, day`,
+  ).raw().all(from, to) as Array<[number, number, number]>;
+  const midnights = new Map<number, number>();
+  const midnight = (day: number): number => {
+    let m = midnights.get(day);
+    if (m === undefined) {
+      m = localToEpoch(dayToDate(day), 0, timeZone);
+      midnights.set(day, m);
+    }
+    return m;
+  };
+  return rows.map(([personId, day, bytes]) => ({ id: day, personId, hourStart: midnight(day), bytes, span: 'day' as const }));
 }
 
 /** Per person, the bytes of an already-run period counted since its run (a meter that caught up). */

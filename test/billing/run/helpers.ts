@@ -14,6 +14,7 @@ import { BillingAccounts, Ledger, type StoredInvoice, type StoredLine } from '..
 import { runDueAt, type Period } from '../../../controller/billing/run/periods.js';
 import { BillingRunner, type RunSummary } from '../../../controller/billing/run/runner.js';
 import { HOUR_MS } from '../../../controller/billing/run/usage.js';
+import { utcOffset } from '../../../controller/access/local-time.js';
 import { loadTariff } from '../../../controller/billing/tariff/load.js';
 import { loadConfig, type SellerConfig } from '../../../controller/config.js';
 import { openDatabase, type OpenDb } from '../../../controller/db/open.js';
@@ -105,13 +106,13 @@ export function builders(sqlite: Database.Database) {
     },
     /**
      * Bytes (rx + tx) of a person's devices in the hour starting at `hour` (a whole UTC hour); added to
-     * what the hour already holds. Returns the hour's evidence id: its number since the epoch.
+     * what the hour already holds. Returns the evidence id of its day: the local day's number since 1970-01-01.
      */
     net: (personId: number, hour: string, rx: number, tx = 0): number => {
       const h = at(hour);
       if (h % HOUR_MS !== 0) throw new Error(`not a whole hour: ${hour}`);
       q.net.run(h, 'person', String(personId), rx, tx);
-      return h / HOUR_MS;
+      return Math.floor((h + utcOffset(h, TZ)) / 86_400_000);
     },
     /** Traffic counted against an office zone's own ports (not billed to anyone). */
     netZone: (zoneId: string, hour: string, bytes: number): void => {
@@ -211,5 +212,6 @@ export function expected(lines: ExpectedLine[]): ExpectedLine[] {
 
 export const sessionsEv = (...ids: number[]) => ids.map((id) => ({ kind: 'presence_session' as const, id }));
 export const bookingsEv = (...ids: number[]) => ids.map((id) => ({ kind: 'booking' as const, id }));
-export const netEv = (...ids: number[]) => ids.map((id) => ({ kind: 'net_hourly' as const, id }));
+/** The run reads network use as one record per person and local day: `net` returns that day's number. */
+export const netEv = (...days: number[]) => [...new Set(days)].sort((a, b) => a - b).map((id) => ({ kind: 'net_daily' as const, id }));
 export const subEv = (id: number) => [{ kind: 'subscription' as const, id }];

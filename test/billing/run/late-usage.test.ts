@@ -30,7 +30,7 @@ describe('usage that arrives after its month was invoiced', () => {
 
     const december = fx.run('2026-12'); // on 1 January 2027 at 02:00
     expect(december).toMatchObject({ issued: 6, alreadyIssued: 0, warnings: [] });
-    const novemberStart = Date.parse(nov(1, '00:00')) / HOUR_MS;
+    const novemberFirstDay = Math.floor((Date.parse(nov(1, '00:00')) + HOUR_MS) / 86_400_000); // local day number (UTC+1)
 
     const want: Array<{ who: string; account: { kind: 'person' | 'company'; id: number }; lines: ExpectedLine[]; ht: number; vat: number; ttc: number }> = [
       // Nina: 2 December 09:00–17:00 is a day pass (8 h = 24,00 € > 15,00 €); the December part of her session from
@@ -59,8 +59,8 @@ describe('usage that arrives after its month was invoiced', () => {
         priced({ code: 'regularisation:network-overage', personId: ids.hugo, quantityMilli: 1000, unit: 'GB', unitPriceCents: 50, amountCents: 50, vatCents: 10,
           description: "Régularisation novembre 2026 — Réseau au-delà de l'usage inclus — 1 Go (1 Go reçus après facturation, 103,346 Go au total, 100 Go inclus)",
           // The run keeps the bytes rated per person and month, not per hour: the evidence of a late network line is
-          // the month's first hour, standing for the month, not the hours that grew (see the report).
-          evidence: netEv(novemberStart) }),
+          // the month's first day, standing for the month, not the hours that grew.
+          evidence: netEv(novemberFirstDay) }),
       ] },
       // Marie: December's fixed desk, 250,00 € + 50,00 € = 300,00 €.
       { who: 'Marie', account: { kind: 'person', id: ids.marie }, ht: 25000, vat: 5000, ttc: 30000, lines: [
@@ -76,7 +76,7 @@ describe('usage that arrives after its month was invoiced', () => {
       { who: 'Quentin', account: { kind: 'person', id: ids.quentin }, ht: 250, vat: 50, ttc: 300, lines: [
         priced({ code: 'regularisation:network-overage', personId: ids.quentin, quantityMilli: 5000, unit: 'GB', unitPriceCents: 50, amountCents: 250, vatCents: 50,
           description: "Régularisation novembre 2026 — Réseau au-delà de l'usage inclus — 5 Go (10 Go reçus après facturation, 25 Go au total, 20 Go inclus)",
-          evidence: netEv(novemberStart) }),
+          evidence: netEv(novemberFirstDay) }),
       ] },
     ];
     for (const w of want) {

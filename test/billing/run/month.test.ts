@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { invoiceEvidence } from '../../../controller/billing/evidence.js';
 import { SPECIMEN_TEXT } from '../../../controller/billing/ledger/index.js';
-import { emptySeller, expected, linesOf, openRunFixture, type RunFixture } from './helpers.js';
+import { emptySeller, expected, linesOf, openRunFixture, TZ, type RunFixture } from './helpers.js';
 import { nov, seedNovember } from './november.js';
 
 let fx: RunFixture | undefined;
@@ -77,7 +77,7 @@ describe('a simulated November 2026 of the Ménil-Flin building', () => {
     const from = Date.parse(nov(1, '00:00'));
     const to = Date.parse('2026-12-01T00:00:00+01:00');
     for (const inv of fx.invoices()) {
-      for (const line of invoiceEvidence(fx.sqlite, inv)) {
+      for (const line of invoiceEvidence(fx.sqlite, inv, TZ)) {
         const what = `${inv.number} ${line.description}`;
         expect(line.records.length, what).toBeGreaterThan(0);
         for (const r of line.records) {
@@ -88,12 +88,13 @@ describe('a simulated November 2026 of the Ménil-Flin building', () => {
           }
           if (r.kind === 'booking') expect(r.startsAt < to && r.endsAt > from, what).toBe(true);
           if (r.kind === 'net_hourly') expect(r.hour >= from && r.hour < to, what).toBe(true);
+          if (r.kind === 'net_daily') expect(r.date.startsWith('2026-11') && r.hours.length > 0, what).toBe(true);
         }
       }
     }
     // The session behind Hugo's no-show line shows its release.
     const hugo = fx.invoiceOf({ kind: 'person', id: month.ids.hugo }, '2026-11')!;
-    const baccarat = invoiceEvidence(fx.sqlite, hugo).find((l) => l.description.startsWith('Salle Baccarat'))!;
+    const baccarat = invoiceEvidence(fx.sqlite, hugo, TZ).find((l) => l.description.startsWith('Salle Baccarat'))!;
     expect(baccarat.records).toContainEqual(expect.objectContaining({ kind: 'booking', id: month.records.hugo.noShow, status: 'released' }));
   });
 
