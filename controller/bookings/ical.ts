@@ -1,11 +1,7 @@
 import ical, { ICalEventStatus } from 'ical-generator';
+import { icalDefaults } from './ical-defaults.js';
 import type { Booking, Resource } from './model.js';
 
-export const icalDefaults = {
-  pastDays: 30, // a feed shows the last 30 days and everything ahead
-  refreshMinutes: 15, // calendar apps are asked to look again every 15 minutes
-  bookedSummary: 'Réservé', // a member's booking in a feed anyone with the URL can read: no title, no name
-};
 
 /**
  * A room's calendar as iCalendar text: one event per confirmed booking or block (a block shows

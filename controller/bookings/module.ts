@@ -4,7 +4,7 @@ import type { AuditFn } from '../auth/audit.js';
 import type { Building } from '../building/schema.js';
 import { EvidenceReader } from './evidence.js';
 import { FeedTokens } from './feeds.js';
-import { icalDefaults, renderFeed } from './ical.js';
+import { icalDefaults } from './ical-defaults.js';
 import type { BookingEvent } from './model.js';
 import { NoShowJob } from './no-show.js';
 import { OverrunJob } from './overrun.js';
@@ -27,7 +27,7 @@ export interface BookingModule {
   onEvent(listener: (e: BookingEvent) => void): void;
   notices(limit: number): BookingNotice[];
   /** The iCalendar text of a feed, or undefined for a token that opens none. */
-  feed(token: string): string | undefined;
+  feed(token: string): Promise<string | undefined>;
   /** Runs both jobs now (tests, and the start). */
   runJobs(now?: number): void;
   start(): void;
@@ -78,9 +78,11 @@ export function createBookingModule(deps: {
       listeners.push(listener);
     },
     notices: (limit) => noticeList.all(limit) as BookingNotice[],
-    feed: (token) => {
+    feed: async (token) => {
       const resource = catalog.get(feeds.resourceOf(token) ?? '');
       if (resource === undefined) return undefined;
+      // ical-generator is loaded on the first feed asked for: about 2 MB the idle controller does without.
+      const { renderFeed } = await import('./ical.js');
       const now = clock();
       const bookings = store.list({ resourceId: resource.id, from: now - icalDefaults.pastDays * 86_400_000, limit: 5_000 });
       return renderFeed(resource, bookings, { siteId: building.site.id, siteName: building.site.name, now });

@@ -54,7 +54,7 @@ export function staffRoutes(deps: BookingRoutesDeps): FastifyPluginAsyncTypebox 
         response: { 200: Type.String({ description: 'text/calendar' }), ...errorResponses },
       },
     }, async (req, reply) => {
-      const text = FEED_TOKEN.test(req.params.token) ? bookings.feed(req.params.token) : undefined;
+      const text = FEED_TOKEN.test(req.params.token) ? await bookings.feed(req.params.token) : undefined;
       if (text === undefined) throw notFound('no such calendar feed');
       return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(text);
     });
