@@ -16,28 +16,16 @@ import { BillingRunner, type RunSummary } from '../../../controller/billing/run/
 import { HOUR_MS } from '../../../controller/billing/run/usage.js';
 import { utcOffset } from '../../../controller/access/local-time.js';
 import { loadTariff } from '../../../controller/billing/tariff/load.js';
-import { loadConfig, type SellerConfig } from '../../../controller/config.js';
+import type { SellerConfig } from '../../../controller/config.js';
 import { openDatabase, type OpenDb } from '../../../controller/db/open.js';
+import { completeSeller } from '../ledger/helpers.js';
 
 export const TZ = 'Europe/Paris';
 export const RUN_AT = { day: 1, minutes: 2 * 60 }; // the run of a month is due on the 1st of the next at 02:00 local
 export const NBSP = '\u00a0'; // frEuros writes '240,00 €' with no-break spaces
 
-/** A fictional but valid seller (Luhn-valid SIREN/SIRET, matching VAT key, valid IBAN). */
-export const SELLER_ENV = {
-  SELLER_NAME: 'SPL Ménil-Flin Innovation',
-  SELLER_LEGAL_FORM: 'SPL au capital de 37 000 € – RCS Nancy',
-  SELLER_ADDRESS: 'Ancien petit séminaire, 1 rue du Château',
-  SELLER_POSTCODE: '54120',
-  SELLER_CITY: 'Ménil-Flin',
-  SELLER_SIREN: '123 456 782',
-  SELLER_SIRET: '12345678200010',
-  SELLER_VAT_NUMBER: 'FR11123456782',
-  SELLER_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
-  SELLER_EMAIL: 'facturation@menil-flin.example',
-};
-export const completeSeller = (): SellerConfig => loadConfig(SELLER_ENV).seller;
-export const emptySeller = (): SellerConfig => loadConfig({}).seller;
+// The ledger tests' seller: one fictional, valid identity for every billing test.
+export { completeSeller, SELLER_ENV, unsetSeller as emptySeller } from '../ledger/helpers.js';
 
 /** Epoch ms of an ISO instant with its offset; throws on a typo rather than producing NaN. */
 export const at = (iso: string): number => {
