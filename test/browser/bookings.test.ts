@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../dashboard/build.js';
-import { startSkewedController, writeBookingBuilding, type SkewedController } from './booking-fixtures.js';
+import { localParts } from '../../controller/access/local-time.js';
+import { slotFloor, startSkewedController, writeBookingBuilding, type SkewedController } from './booking-fixtures.js';
 import { horizontalOverflow, launchBrowser, watchDom, type TestBrowser } from './browser.js';
 import { loginThroughForm, Sims } from './fixtures.js';
 
@@ -20,15 +21,8 @@ const GUEST = 'Barnabé Vandermeersch-Oyelaran';
 const MEMBER = { username: 'ombeline', name: 'Ombeline Tchakaloff-Ruiz', password: 'member-password-1234' };
 const NAME_PARTS = [HOLDER, GUEST, MEMBER.name].flatMap((n) => n.split(/[\s-]+/));
 
-const wall = (ms: number): { date: string; minutes: number } => {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
-    timeZone: TZ, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-  }).formatToParts(ms).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) };
-};
+const wall = (ms: number): { date: string; minutes: number } => localParts(ms, TZ);
 const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-/** Europe/Paris is a whole number of hours from UTC: the local grid is the UTC one. */
-const slotFloor = (ms: number): number => ms - (ms % (SLOT * MIN));
 
 /**
  * The bookings view and the public page's rooms, in Debian's Chromium, against the whole
@@ -188,7 +182,7 @@ describe('bookings in the dashboard and on the public page', () => {
     await sensor.setOccupied(false);
     // Booked "70 s ago" by the controller's clock: the one-minute grace is over at its next look.
     ctl.setOffset(-70_000);
-    const start = slotFloor(ctl.now());
+    const start = slotFloor(ctl.now(), SLOT);
     const res = await ctl.api('POST', '/api/bookings', { resourceId: 'room-vezouze', startsAt: start, endsAt: start + 6 * SLOT * MIN, personId: holderId.id, title: 'Revue de projet' });
     expect(res.status).toBe(201);
     ctl.setOffset(0);
@@ -216,7 +210,7 @@ describe('bookings in the dashboard and on the public page', () => {
     expect(await page.locator(busy).textContent()).toBe(`Libérée · ${HOLDER} · Revue de projet`);
     expect(await pub.locator(room).textContent()).toMatch(/^Libre/);
     // The rest of the slot is bookable again (from the grid step after the release), unless the day ends first.
-    if (booking.endsAt - slotFloor(booking.releasedAt) > SLOT * MIN && wall(booking.endsAt).date === wall(booking.startsAt).date) {
+    if (booking.endsAt - slotFloor(booking.releasedAt, SLOT) > SLOT * MIN && wall(booking.endsAt).date === wall(booking.startsAt).date) {
       const free = await page.locator('#booking-grid [data-resource="room-vezouze"] button.bk-free').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-start'))));
       expect(free.some((s) => s >= booking.releasedAt && s < booking.endsAt)).toBe(true);
     }
@@ -228,7 +222,7 @@ describe('bookings in the dashboard and on the public page', () => {
     const sensor = await sims.desk('occ-luneville');
     // A meeting of "20 minutes ago", whose room is still occupied, and the next booking right after it.
     ctl.setOffset(-20 * MIN);
-    const start = slotFloor(ctl.now());
+    const start = slotFloor(ctl.now(), SLOT);
     const first = await ctl.api('POST', '/api/bookings', { resourceId: 'room-luneville', startsAt: start, endsAt: start + 2 * SLOT * MIN, personId: holderId.id });
     const next = await ctl.api('POST', '/api/bookings', { resourceId: 'room-luneville', startsAt: start + 2 * SLOT * MIN, endsAt: start + 4 * SLOT * MIN, personId: holderId.id });
     expect([first.status, next.status]).toEqual([201, 201]);
