@@ -38,7 +38,7 @@ export function createBillingModule(deps: {
     timeZone, day: config.billingRun.day, minutes: parseHhMm(config.billingRun.time), clock, logger,
     lastRunPeriod: () => runner.lastRunPeriod(),
     run: async (period, trigger) => {
-      const summary = runner.run(period, trigger, 'system');
+      const summary = await runner.runInSlices(period, trigger, 'system');
       // Stop catching up: later months wait until this one is whole again.
       if (summary.held.length > 0) throw new Error(`${period}: ${summary.held.length} account(s) could not be rated`);
     },

@@ -49,7 +49,7 @@ export function billingRunRoutes(deps: BillingRoutesDeps): FastifyPluginAsyncTyp
     }, async (req) => {
       const period = req.body.period ?? lastMonth();
       if (period >= periodOf(deps.clock(), deps.timeZone)) throw new BillingError(409, `${period} is not over yet: preview it instead`);
-      return deps.billing.runner.run(period, 'manual', callerOf(req).username);
+      return deps.billing.runner.runInSlices(period, 'manual', callerOf(req).username);
     });
 
     app.get('/api/billing/runs', {

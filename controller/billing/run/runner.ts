@@ -82,6 +82,25 @@ export class BillingRunner {
 
   /** Rates and issues `period`; safe to repeat (accounts already invoiced are left as they are). */
   run(period: Period, trigger: RunTrigger, by: string): RunSummary {
+    const steps = this.#steps(period, trigger, by);
+    for (let step = steps.next(); ; step = steps.next()) if (step.done === true) return step.value;
+  }
+
+  /**
+   * The same run, giving the event loop back between batches of invoices: run inside the
+   * controller (the monthly job, a manager's request), it must not keep doors and devices
+   * waiting for the whole run — only for one batch at a time.
+   */
+  async runInSlices(period: Period, trigger: RunTrigger, by: string): Promise<RunSummary> {
+    const steps = this.#steps(period, trigger, by);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done === true) return step.value;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The run, one yield after the rating and after each batch of invoices. */
+  *#steps(period: Period, trigger: RunTrigger, by: string): Generator<void, RunSummary> {
     const started = this.deps.clock();
     const t0 = performance.now();
     const runId = Number(this.#insertRun.run(period, trigger, by, started).lastInsertRowid);
@@ -89,6 +108,7 @@ export class BillingRunner {
     try {
       const { bills, held } = this.#rate(period);
       summary.held = held;
+      yield;
       // Accounts are issued a batch per transaction: a COMMIT per account cost more than the issuing itself.
       const all = [...bills.values()];
       const batch = this.deps.sqlite.transaction((part: typeof all) => {
@@ -97,7 +117,10 @@ export class BillingRunner {
           summary[this.#issue(period, runId, bill, rated)] += 1;
         }
       });
-      for (let i = 0; i < all.length; i += runnerDefaults.accountsPerTransaction) batch.immediate(all.slice(i, i + runnerDefaults.accountsPerTransaction));
+      for (let i = 0; i < all.length; i += runnerDefaults.accountsPerTransaction) {
+        batch.immediate(all.slice(i, i + runnerDefaults.accountsPerTransaction));
+        yield;
+      }
       // With accounts held, the period counts as not run: the next start or schedule tries it again (idempotently).
       const error = held.length === 0 ? null : `${held.length} account(s) could not be rated: ${held.slice(0, 5).join(', ')}`;
       this.#finishRun.run(this.deps.clock(), summary.issued, error, runId);

@@ -29,3 +29,22 @@ describe('an account the tariff cannot rate', () => {
     expect(f.runner.lastRunPeriod()).toBe('2026-10');
   });
 });
+
+describe('a run inside the controller', () => {
+  let f: RunFixture | undefined;
+  afterEach(() => f?.close());
+
+  it('gives the event loop back between batches of invoices, with the same invoices as a run in one go', async () => {
+    f = openRunFixture();
+    for (let i = 0; i < 120; i++) f.subscription({ personId: f.person('member', `Member ${i}`), planId: 'hot-desk', from: '2026-10-01T00:00:00+02:00' });
+    f.now.t = Date.parse('2026-11-01T02:00:00+01:00');
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 0);
+    const summary = await f.runner.runInSlices('2026-10', 'schedule', 'test');
+    clearInterval(timer);
+    expect(summary).toMatchObject({ issued: 120, held: [] });
+    expect(ticks).toBeGreaterThanOrEqual(2); // timers ran while it worked: 120 accounts are 3 batches
+    expect(f.invoices().map((i) => i.number)).toEqual(Array.from({ length: 120 }, (_, i) => `2026-${String(i + 1).padStart(6, '0')}`));
+    expect(f.ledger.verifyChain().ok).toBe(true);
+  });
+});
