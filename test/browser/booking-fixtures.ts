@@ -1,11 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { pino } from 'pino';
-import { loadConfig } from '../../controller/config.js';
-import { startSystem } from '../../controller/system.js';
-import { TEST_ADMIN_PASSWORD, type TestController } from '../support/controller.js';
+import { startTestController, type TestController } from '../support/controller.js';
 
 /**
  * What the bookings' browser tests need beyond the shared controller helper: a building file whose
@@ -40,56 +35,17 @@ export interface SkewedController extends TestController {
   now(): number;
 }
 
-/** startTestController's twin, with the controller's clock the real one plus a settable offset. */
+/** startTestController with the controller's clock the real one plus a settable offset. */
 export async function startSkewedController(env: Record<string, string> = {}): Promise<SkewedController> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mf-ctl-bk-'));
   let offset = 0;
   const clock = (): number => Date.now() + offset;
-  const config = loadConfig({
-    DATA_DIR: dataDir, HTTP_PORT: '0', MQTT_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_HOST: '127.0.0.1',
-    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, LOG_LEVEL: 'silent', ...env,
-  });
-  const system = await startSystem(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), clock);
-  const base = system.httpUrl;
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: base },
-    body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const tokenReply = await fetch(`${base}/api/auth/tokens`, {
-    method: 'POST', headers: { 'content-type': 'application/json', origin: base, cookie }, body: JSON.stringify({ name: 'tests' }),
-  });
-  const { token } = (await tokenReply.json()) as { token: string };
-  const api: TestController['api'] = async (method, path, body) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text === '' ? null : JSON.parse(text) };
-  };
-  let reader: Database.Database | undefined;
+  const ctl = await startTestController(env, { clock });
   return {
-    system, dataDir, dbFile: config.dbFile, api,
+    ...ctl,
     setOffset: (ms) => {
       offset = ms;
     },
     now: clock,
-    provision: async (deviceId) => {
-      const res = await api('POST', `/api/devices/${deviceId}/provision`);
-      if (res.status !== 200) throw new Error(`provision ${deviceId}: ${res.status} ${JSON.stringify(res.json)}`);
-      return res.json.password as string;
-    },
-    query: (sql, ...params) => {
-      reader ??= new Database(config.dbFile, { readonly: true });
-      return reader.prepare(sql).all(...params) as never;
-    },
-    stop: async () => {
-      reader?.close();
-      await system.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
 }
 
