@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startGoProcess } from '../../support/go-process.js';
 import { APRIL_1, openFixture, type Fixture } from './helpers.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PER_PROCESS = 50;
 
 let fx: Fixture | undefined;
@@ -15,22 +13,10 @@ afterEach(() => {
   fx = undefined;
 });
 
-/** Starts an issuer process; resolves `ready` when it has opened the database, `numbers` when it is done. */
+/** An issuer process: `ready` once it has opened the database, `numbers` when it is done. */
 function issuer(file: string, personId: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/billing/ledger/fixtures/issuer.ts', file, String(personId), String(PER_PROCESS), String(APRIL_1)], {
-    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  let onReady: () => void;
-  const ready = new Promise<void>((r) => (onReady = r));
-  const numbers = new Promise<string[]>((resolve, reject) => {
-    lines.on('line', (l) => (l === 'ready' ? onReady() : resolve(JSON.parse(l) as string[])));
-    child.on('exit', (code) => code !== 0 && reject(new Error(`issuer exited ${code}: ${stderr}`)));
-  });
-  return { ready, numbers, go: () => child.stdin!.write('go\n') };
+  const p = startGoProcess<string[]>('test/billing/ledger/fixtures/issuer.ts', [file, String(personId), String(PER_PROCESS), String(APRIL_1)], children);
+  return { ready: p.ready, numbers: p.result, go: p.go };
 }
 
 describe('numbering under concurrent issuers', () => {

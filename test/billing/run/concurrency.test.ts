@@ -1,12 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../controller/billing/run/runner.js';
+import { startGoProcess } from '../../support/go-process.js';
 import { openRunFixture, type RunFixture } from './helpers.js';
 import { nov } from './november.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const GB = 1_000_000_000;
 
 let fx: RunFixture | undefined;
@@ -17,22 +15,10 @@ afterEach(() => {
   fx = undefined;
 });
 
-/** Starts a run process; resolves `ready` when it has opened the database, `summary` when its run is done. */
+/** A run process: `ready` once it has opened the database, `summary` when its run is done. */
 function runProcess(file: string, period: string, now: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/billing/run/fixtures/run-process.ts', file, period, String(now)], {
-    cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = createInterface({ input: child.stdout! });
-  let onReady: () => void;
-  const ready = new Promise<void>((r) => (onReady = r));
-  const summary = new Promise<RunSummary>((resolve, reject) => {
-    lines.on('line', (l) => (l === 'ready' ? onReady() : resolve(JSON.parse(l) as RunSummary)));
-    child.on('exit', (code) => code !== 0 && reject(new Error(`run process exited ${code}: ${stderr}`)));
-  });
-  return { ready, summary, go: () => child.stdin!.write('go\n') };
+  const p = startGoProcess<RunSummary>('test/billing/run/fixtures/run-process.ts', [file, period, String(now)], children);
+  return { ready: p.ready, summary: p.result, go: p.go };
 }
 
 describe('two runs of the same period at once', () => {
