@@ -2,20 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../controller/config.js';
+import { loadConfig } from '../../../controller/config.js';
 import { frVatNumber, isValidIban, isValidSiren, isValidSiret } from '../../../controller/billing/ledger/identifiers.js';
 import { logSellerStatus, sellerFromConfig, sellerMissing } from '../../../controller/billing/ledger/index.js';
 import { SELLER_ENV } from './helpers.js';
+import { configProblems } from '../../support/config-problems.js';
 
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-};
+const problemsOf = configProblems;
 
 describe('French identifiers', () => {
   it('checks SIREN and SIRET Luhn keys, the FR VAT key, and IBANs', () => {
