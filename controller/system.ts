@@ -21,6 +21,8 @@ import { buildingDevices } from './building/devices.js';
 import { loadBuilding } from './building/load.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/open.js';
+import { WalFsync } from './db/wal-fsync.js';
+import { WalCheckpointer } from './db/checkpointer.js';
 import { createPresenceStore } from './devices/presence-store.js';
 import { DevicePresence } from './devices/presence.js';
 import { DeviceRegistry, type DeviceConnections } from './devices/registry.js';
@@ -71,6 +73,12 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const site = building.site.id;
     const database = openDatabase(config.dbFile, { synchronous: config.dbSynchronous });
     stops.push(() => database.close());
+    // The ingest's and the decision log's commits are synced off the event loop, so doors never wait for the disk.
+    const walFsync = new WalFsync({ sqlite: database.sqlite, file: config.dbFile, synchronous: config.dbSynchronous });
+    stops.push(() => walFsync.close());
+    const checkpointer = new WalCheckpointer({ sqlite: database.sqlite, file: config.dbFile, logger: logger.child({ module: 'db' }), commits: () => walFsync.commits });
+    checkpointer.start();
+    stops.push(() => checkpointer.stop());
     logger.info({ file: config.dbFile, building: building.site.name, revision: building.revision }, 'database ready');
 
     const audit = createAuditLog({ db: database.db, clock });
@@ -120,6 +128,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const ingest = new UplinkIngest({
       store: new EventStore(database.sqlite),
       logger,
+      durability: walFsync,
       consumer: {
         beforeCommit: (u) => {
           if (u.kind === 'badge') access?.service.answerEarly(u);
@@ -186,7 +195,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
       site, clock, publish: (t, p) => (embeddedBroker === undefined ? connection.publish(t, p) : embeddedBroker.publish(t, p)),
     });
     access = createAccessModule({
-      building, sqlite: database.sqlite, audit, commands, clock, logger, isOnline: (id) => presence.isOnline(id),
+      building, sqlite: database.sqlite, audit, commands, clock, logger, isOnline: (id) => presence.isOnline(id), durability: walFsync,
     });
     const accessModule = access;
     access.service.onEvent((e) => hub.accessEvent(e));

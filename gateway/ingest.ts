@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EventStore, IngestRecord, IngestResult } from '../controller/events/event-store.js';
 import { parseTopic, parseUplink, type UplinkKind, type UplinkPayloads } from './protocol/index.js';
 import { GroupCommitter } from '../controller/db/group-commit.js';
+import type { DeferredDurability } from '../controller/db/wal-fsync.js';
 
 /** A valid uplink as it arrives, not yet stored. */
 export type ArrivingUplink = {
@@ -41,8 +42,16 @@ export class UplinkIngest {
   readonly #committer: GroupCommitter<Queued, IngestResult>;
   #counts = { stored: 0, duplicate: 0, deadLettered: 0 };
 
-  constructor(private readonly deps: { store: EventStore; consumer: UplinkConsumer; logger: Logger; maxBatch?: number }) {
-    this.#committer = new GroupCommitter((items) => this.#commit(items), deps.maxBatch === undefined ? {} : { maxBatch: deps.maxBatch });
+  constructor(private readonly deps: {
+    store: EventStore; consumer: UplinkConsumer; logger: Logger; maxBatch?: number;
+    /** Commits synced off the event loop (WalFsync); without it each commit syncs as the connection says. */
+    durability?: DeferredDurability;
+  }) {
+    const { maxBatch, durability } = deps;
+    this.#committer = new GroupCommitter((items) => this.#commit(items), {
+      ...(maxBatch === undefined ? {} : { maxBatch }),
+      ...(durability === undefined ? {} : { durable: () => durability.durable() }),
+    });
   }
 
   accept(raw: RawUplink): Promise<IngestResult> {
@@ -87,7 +96,8 @@ export class UplinkIngest {
   }
 
   #commit(items: Queued[]): IngestResult[] {
-    return this.deps.store.inTransaction(() => this.#storeAndHandOver(items));
+    const commit = (): IngestResult[] => this.deps.store.inTransaction(() => this.#storeAndHandOver(items));
+    return this.deps.durability === undefined ? commit() : this.deps.durability.commitDeferred(commit);
   }
 
   #storeAndHandOver(items: Queued[]): IngestResult[] {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { GroupCommitter } from '../db/group-commit.js';
+import type { DeferredDurability } from '../db/wal-fsync.js';
 
 export interface DecisionRecord {
   eventId: number | null;
@@ -23,7 +24,7 @@ export interface DecisionRecord {
 export class DecisionLog {
   readonly #committer: GroupCommitter<DecisionRecord, number>;
 
-  constructor(sqlite: Database.Database) {
+  constructor(sqlite: Database.Database, durability?: DeferredDurability) {
     const insert = sqlite.prepare(
       `INSERT INTO access_decisions (event_id, at, device_ts, door_id, device_id, uid, credential_id, person_id, "grant", reason, source, alert)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -31,7 +32,9 @@ export class DecisionLog {
     const batch = sqlite.transaction((records: DecisionRecord[]) => records.map((r) => Number(insert.run(
       r.eventId, r.at, r.deviceTs, r.doorId, r.deviceId, r.uid, r.credentialId, r.personId, r.grant ? 1 : 0, r.reason, r.source, r.alert,
     ).lastInsertRowid)));
-    this.#committer = new GroupCommitter(batch);
+    this.#committer = durability === undefined
+      ? new GroupCommitter(batch)
+      : new GroupCommitter((records: DecisionRecord[]) => durability.commitDeferred(() => batch(records)), { durable: () => durability.durable() });
   }
 
   /** Resolves with the decision's row id once committed. */

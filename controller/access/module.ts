@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { AuditFn } from '../auth/audit.js';
+import type { DeferredDurability } from '../db/wal-fsync.js';
 import type { Building } from '../building/schema.js';
 import { buildingDevices } from '../building/devices.js';
 import { AlarmStore } from './alarms.js';
@@ -34,6 +35,8 @@ export interface AccessModule {
 export function createAccessModule(deps: {
   building: Building; sqlite: Database.Database; audit: AuditFn; commands: CommandSender; clock: () => number;
   logger: Logger; isOnline: (deviceId: string) => boolean;
+  /** Decision log commits synced off the event loop (WalFsync). */
+  durability?: DeferredDurability;
 }): AccessModule {
   const { building, sqlite, audit, clock, logger } = deps;
   if (seedAccessRules(sqlite, building)) logger.info('default access rules written (schedules, groups, museum public hours)');
@@ -46,7 +49,7 @@ export function createAccessModule(deps: {
   const alarms = new AlarmStore(sqlite);
   const service = new AccessService({
     state, readers, heldLimitMs: (doorId) => heldLimits.get(doorId) ?? 30_000, commands: deps.commands,
-    decisions: new DecisionLog(sqlite), alarms, places: createPlacesStore(sqlite), audit, clock, logger: logger.child({ module: 'access' }),
+    decisions: new DecisionLog(sqlite, deps.durability), alarms, places: createPlacesStore(sqlite), audit, clock, logger: logger.child({ module: 'access' }),
   });
   const allowlists = new AllowlistSync({ state, readers, commands: deps.commands, sqlite, clock, logger, isOnline: deps.isOnline });
   const changed = () => {

@@ -18,8 +18,15 @@ export class GroupCommitter<I, R> {
   #scheduled: NodeJS.Immediate | undefined;
   readonly #maxBatch: number;
 
-  constructor(private readonly commit: (items: I[]) => R[], opts: { maxBatch?: number } = {}) {
+  readonly #durable: (() => Promise<void>) | undefined;
+
+  /**
+   * `durable`, when given, resolves once a commit is on disk (see WalFsync): callers are answered
+   * after it, while the event loop goes on.
+   */
+  constructor(private readonly commit: (items: I[]) => R[], opts: { maxBatch?: number; durable?: () => Promise<void> } = {}) {
     this.#maxBatch = opts.maxBatch ?? groupCommitDefaults.maxBatch;
+    this.#durable = opts.durable;
   }
 
   submit(item: I): Promise<R> {
@@ -47,7 +54,9 @@ export class GroupCommitter<I, R> {
         for (const p of batch) p.reject(err);
         continue;
       }
-      batch.forEach((p, i) => p.resolve(results[i] as R));
+      const answer = (): void => batch.forEach((p, i) => p.resolve(results[i] as R));
+      if (this.#durable === undefined) answer();
+      else this.#durable().then(answer, (err: unknown) => batch.forEach((p) => p.reject(err)));
     }
   }
 }

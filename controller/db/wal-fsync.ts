@@ -1,0 +1,103 @@
+import { closeSync, fsync, openSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+
+/** What a group committer needs to commit without waiting for the disk on the event loop. */
+export interface DeferredDurability {
+  commitDeferred<T>(work: () => T): T;
+  durable(): Promise<void>;
+}
+
+/**
+ * Commits whose fsync happens off the event loop. better-sqlite3 is synchronous: with
+ * synchronous=FULL every commit waits for the disk on the controller's only thread, and the doors
+ * wait with it. For the ingest's group commits the connection is switched to NORMAL for the
+ * transaction (in WAL mode SQLite then writes the frames without syncing them), and the WAL file
+ * is fsynced afterwards on libuv's thread pool; the callers are answered (the uplinks' PUBACKs)
+ * only once that fsync completes. The durability is FULL's: a frame is either in the synced WAL,
+ * or already checkpointed into the database file, which SQLite syncs before the WAL restarts.
+ * Concurrent waiters share one fsync; one asked for during an fsync waits for the next.
+ */
+export class WalFsync implements DeferredDurability {
+  readonly #sqlite: Database.Database;
+  readonly #walFile: string | undefined;
+  readonly #restore: 'FULL' | 'NORMAL';
+  readonly #fsync: typeof fsync;
+  #fd: number | undefined;
+  #waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  #busy = false;
+  #closed = false;
+  #commits = 0;
+
+  /**
+   * `synchronous` is the connection's setting: with NORMAL the operator chose not to pay for
+   * power-loss durability, and nothing is synced here either.
+   */
+  constructor(opts: { sqlite: Database.Database; file: string; synchronous: 'FULL' | 'NORMAL'; fsync?: typeof fsync }) {
+    this.#sqlite = opts.sqlite;
+    this.#fsync = opts.fsync ?? fsync;
+    this.#restore = opts.synchronous;
+    this.#walFile = opts.file === ':memory:' || opts.synchronous === 'NORMAL' ? undefined : `${opts.file}-wal`;
+  }
+
+  /** Runs `work` (a transaction) without syncing at its commit; call `durable()` before answering anyone. */
+  commitDeferred<T>(work: () => T): T {
+    this.#commits++;
+    if (this.#walFile === undefined) return work();
+    this.#sqlite.pragma('synchronous = NORMAL');
+    try {
+      return work();
+    } finally {
+      this.#sqlite.pragma(`synchronous = ${this.#restore}`);
+    }
+  }
+
+  /** Commits made through commitDeferred so far: the write rate the checkpointer watches. */
+  get commits(): number {
+    return this.#commits;
+  }
+
+  /** Resolves once everything committed before this call is on disk. */
+  durable(): Promise<void> {
+    if (this.#walFile === undefined) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new Error('the database is closed'));
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      if (!this.#busy) this.#sync();
+    });
+  }
+
+  /** Closes the WAL's descriptor once the fsync under way (if any) is done. */
+  close(): void {
+    this.#closed = true;
+    if (!this.#busy) this.#closeFd();
+  }
+
+  #sync(): void {
+    const batch = this.#waiting;
+    this.#waiting = [];
+    let fd: number;
+    try {
+      // Opened on first use: the WAL exists once the connection has written (the migrations did).
+      fd = this.#fd ??= openSync(this.#walFile as string, 'r');
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    this.#busy = true;
+    this.#fsync(fd, (err) => {
+      this.#busy = false;
+      for (const w of batch) {
+        if (err === null) w.resolve();
+        else w.reject(err);
+      }
+      if (this.#waiting.length > 0) this.#sync();
+      else if (this.#closed) this.#closeFd();
+    });
+  }
+
+  #closeFd(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}

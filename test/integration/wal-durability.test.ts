@@ -1,0 +1,186 @@
+import { fsync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WalCheckpointer } from '../../controller/db/checkpointer.js';
+import { GroupCommitter } from '../../controller/db/group-commit.js';
+import { openDatabase, type OpenDb } from '../../controller/db/open.js';
+import { WalFsync } from '../../controller/db/wal-fsync.js';
+import { eventually } from '../support/mqtt-device.js';
+
+/** A logger whose lines the test reads back. */
+function capturedLogger(): { logger: pino.Logger; lines: Array<{ level: number; msg: string }> } {
+  const lines: Array<{ level: number; msg: string }> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as { level: number; msg: string });
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+describe('commits synced off the event loop (WalFsync), on a real SQLite file', () => {
+  let dir: string;
+  let open: OpenDb;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mf-wal-'));
+    file = join(dir, 'controller.db');
+    open = openDatabase(file);
+    open.sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+  });
+  afterEach(() => {
+    open.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits without syncing (NORMAL) inside, keeps FULL for every other write, and counts the commits', () => {
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL' });
+    const inside = wal.commitDeferred(() => open.sqlite.transaction(() => {
+      open.sqlite.prepare('INSERT INTO t (v) VALUES (?)').run('a');
+      return open.sqlite.pragma('synchronous', { simple: true });
+    })());
+    expect(inside).toBe(1); // NORMAL
+    expect(open.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL again
+    expect(() => wal.commitDeferred(() => {
+      throw new Error('constraint');
+    })).toThrow('constraint');
+    expect(open.sqlite.pragma('synchronous', { simple: true })).toBe(2); // restored after a failure too
+    expect(wal.commits).toBe(2);
+    wal.close();
+  });
+
+  it('answers the group commit’s callers only after the WAL’s fsync has completed, one fsync for a whole batch', async () => {
+    const syncs: Array<() => void> = [];
+    // The real fsync, held until the test lets it finish.
+    const heldFsync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      syncs.push(() => fsync(fd, cb));
+    }) as typeof fsync;
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: heldFsync });
+    const insert = open.sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const committer = new GroupCommitter<string, number>(
+      (items) => wal.commitDeferred(() => open.sqlite.transaction(() => items.map((v) => Number(insert.run(v).lastInsertRowid)))()),
+      { durable: () => wal.durable() },
+    );
+    const answered: number[] = [];
+    const all = ['a', 'b', 'c'].map((v) => committer.submit(v).then((id) => answered.push(id)));
+    await eventually(() => syncs.length === 1, 'the fsync is asked for', 2_000);
+    // Committed (another connection reads the rows), but nobody is answered before the disk says so.
+    const reader = new Database(file, { readonly: true });
+    expect(reader.prepare('SELECT count(*) FROM t').pluck().get()).toBe(3);
+    reader.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answered).toEqual([]);
+    // A commit made while that fsync runs waits for the next one.
+    const later = committer.submit('d').then((id) => answered.push(id));
+    await new Promise((r) => setTimeout(r, 20));
+    (syncs.shift() as () => void)();
+    await Promise.all(all);
+    expect(answered).toEqual([1, 2, 3]);
+    await eventually(() => syncs.length === 1, 'a second fsync for the later commit', 2_000);
+    expect(answered).toEqual([1, 2, 3]);
+    (syncs.shift() as () => void)();
+    await later;
+    expect(answered).toEqual([1, 2, 3, 4]);
+    wal.close();
+    await expect(wal.durable()).rejects.toThrow('the database is closed');
+  });
+
+  it('fails the callers, not the process, when the fsync fails', async () => {
+    const failing = ((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
+    }) as typeof fsync;
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: failing });
+    const committer = new GroupCommitter<string, string>((items) => wal.commitDeferred(() => items), { durable: () => wal.durable() });
+    await expect(committer.submit('x')).rejects.toThrow('EIO');
+    wal.close();
+  });
+
+  it('does nothing more when the operator chose NORMAL, or for a database in memory', async () => {
+    const normal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'NORMAL' });
+    open.sqlite.pragma('synchronous = NORMAL');
+    normal.commitDeferred(() => open.sqlite.prepare('INSERT INTO t (v) VALUES (?)').run('n'));
+    expect(open.sqlite.pragma('synchronous', { simple: true })).toBe(1);
+    await normal.durable();
+    const memory = openDatabase(':memory:');
+    const inMemory = new WalFsync({ sqlite: memory.sqlite, file: ':memory:', synchronous: 'FULL' });
+    await inMemory.durable();
+    memory.close();
+  });
+});
+
+describe('WAL checkpoints in a worker thread while the building is busy (WalCheckpointer)', () => {
+  let dir: string;
+  let open: OpenDb;
+  let file: string;
+  let checkpointer: WalCheckpointer | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mf-ckpt-'));
+    file = join(dir, 'controller.db');
+    open = openDatabase(file);
+    open.sqlite.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)');
+  });
+  afterEach(async () => {
+    await checkpointer?.stop();
+    checkpointer = undefined;
+    open.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Commits `count` rows of 8 KB, one transaction each, through `wal` (so they are counted). */
+  function write(wal: WalFsync, count: number): void {
+    const insert = open.sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    for (let i = 0; i < count; i++) wal.commitDeferred(() => open.sqlite.transaction(() => insert.run(Buffer.alloc(8192, i)))());
+  }
+
+  it('starts its worker when commits come fast, checkpoints into the database file there, and gives the work back when quiet', async () => {
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL' });
+    const { logger, lines } = capturedLogger();
+    checkpointer = new WalCheckpointer({ sqlite: open.sqlite, file, logger, commits: () => wal.commits, everyMs: 50, busyCommitsPerS: 100, quietStopAfterMs: 300 });
+    checkpointer.start();
+    const dbBytes = statSync(file).size;
+    expect(checkpointer.working).toBe(false);
+
+    // Busy: 40 commits in 50 ms (800/s), for a while. 3 MB is under SQLite's own threshold (4 MB),
+    // so only the worker can have moved the data into the database file.
+    const busy = setInterval(() => write(wal, 40), 50);
+    try {
+      await eventually(() => checkpointer?.working, 'the worker starts', 5_000);
+      expect(open.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      await new Promise((r) => setTimeout(r, 400));
+    } finally {
+      clearInterval(busy);
+    }
+    await eventually(() => statSync(file).size > dbBytes + 2_000_000, 'the rows reach the database file', 5_000);
+    expect(lines.some((l) => l.msg.startsWith('busy: WAL checkpoints moved to a worker thread'))).toBe(true);
+
+    // Quiet: the worker stops and SQLite checkpoints by itself again.
+    await eventually(() => checkpointer?.working === false, 'the worker stops once quiet', 5_000);
+    expect(open.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(lines.some((l) => l.msg.startsWith('quiet again'))).toBe(true);
+    expect(open.sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBeGreaterThan(200);
+    wal.close();
+  }, 20_000);
+
+  it('falls back to SQLite’s own checkpoints, with an error in the log, when its worker cannot run', async () => {
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL' });
+    const { logger, lines } = capturedLogger();
+    // The worker opens the file it is given; this one does not exist, so it fails at once.
+    checkpointer = new WalCheckpointer({ sqlite: open.sqlite, file: join(dir, 'missing.db'), logger, commits: () => wal.commits, everyMs: 50, busyCommitsPerS: 100 });
+    checkpointer.start();
+    const busy = setInterval(() => write(wal, 20), 50);
+    try {
+      await eventually(() => lines.some((l) => l.msg.startsWith('the WAL checkpoint worker failed')), 'the failure is logged', 5_000);
+    } finally {
+      clearInterval(busy);
+    }
+    expect(checkpointer.working).toBe(false);
+    expect(open.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(lines.find((l) => l.msg.startsWith('the WAL checkpoint worker failed'))?.level).toBe(50);
+    wal.close();
+  }, 20_000);
+});
