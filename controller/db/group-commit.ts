@@ -19,10 +19,13 @@ export class GroupCommitter<I, R> {
   readonly #maxBatch: number;
 
   readonly #durable: (() => Promise<void>) | undefined;
+  #syncing = false;
 
   /**
    * `durable`, when given, resolves once a commit is on disk (see WalFsync): callers are answered
-   * after it, while the event loop goes on.
+   * after it, while the event loop goes on. What arrives meanwhile is held and committed when the
+   * disk answers, in one transaction: committing sooner would answer nobody sooner, and every
+   * commit rewrites the pages it touches (the batching an fsync on the event loop used to give).
    */
   constructor(private readonly commit: (items: I[]) => R[], opts: { maxBatch?: number; durable?: () => Promise<void> } = {}) {
     this.#maxBatch = opts.maxBatch ?? groupCommitDefaults.maxBatch;
@@ -32,6 +35,7 @@ export class GroupCommitter<I, R> {
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
+      if (this.#syncing) return;
       if (this.#queue.length >= this.#maxBatch) this.flush();
       else this.#scheduled ??= setImmediate(() => this.flush());
     });
@@ -41,22 +45,32 @@ export class GroupCommitter<I, R> {
     return this.#queue.length;
   }
 
-  /** Commits everything queued now; safe to call at any time (stop() calls it). */
+  /** Commits everything queued now, even while a sync is under way; safe to call at any time (stop() calls it). */
   flush(): void {
     if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
+    const committed: Array<{ batch: Pending<I, R>[]; results: R[] }> = [];
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#maxBatch);
-      let results: R[];
       try {
-        results = this.commit(batch.map((p) => p.item));
+        committed.push({ batch, results: this.commit(batch.map((p) => p.item)) });
       } catch (err) {
         for (const p of batch) p.reject(err);
-        continue;
       }
-      const answer = (): void => batch.forEach((p, i) => p.resolve(results[i] as R));
-      if (this.#durable === undefined) answer();
-      else this.#durable().then(answer, (err: unknown) => batch.forEach((p) => p.reject(err)));
     }
+    const answer = (): void => {
+      for (const { batch, results } of committed) batch.forEach((p, i) => p.resolve(results[i] as R));
+    };
+    if (this.#durable === undefined || committed.length === 0) {
+      answer();
+      return;
+    }
+    this.#syncing = true;
+    this.#durable().then(answer, (err: unknown) => {
+      for (const { batch } of committed) for (const p of batch) p.reject(err);
+    }).finally(() => {
+      this.#syncing = false;
+      if (this.#queue.length > 0) this.#scheduled ??= setImmediate(() => this.flush());
+    });
   }
 }

@@ -18,10 +18,10 @@ export interface DeferredDurability {
  * Concurrent waiters share one fsync; one asked for during an fsync waits for the next.
  */
 export class WalFsync implements DeferredDurability {
-  readonly #sqlite: Database.Database;
   readonly #walFile: string | undefined;
-  readonly #restore: 'FULL' | 'NORMAL';
   readonly #fsync: typeof fsync;
+  readonly #sqlite: Database.Database;
+  readonly #restore: string;
   #fd: number | undefined;
   #waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   #busy = false;
@@ -33,21 +33,22 @@ export class WalFsync implements DeferredDurability {
    * power-loss durability, and nothing is synced here either.
    */
   constructor(opts: { sqlite: Database.Database; file: string; synchronous: 'FULL' | 'NORMAL'; fsync?: typeof fsync }) {
-    this.#sqlite = opts.sqlite;
     this.#fsync = opts.fsync ?? fsync;
-    this.#restore = opts.synchronous;
     this.#walFile = opts.file === ':memory:' || opts.synchronous === 'NORMAL' ? undefined : `${opts.file}-wal`;
+    this.#sqlite = opts.sqlite;
+    this.#restore = `PRAGMA synchronous = ${opts.synchronous}`;
   }
 
   /** Runs `work` (a transaction) without syncing at its commit; call `durable()` before answering anyone. */
   commitDeferred<T>(work: () => T): T {
     this.#commits++;
     if (this.#walFile === undefined) return work();
-    this.#sqlite.pragma('synchronous = NORMAL');
+    // exec, not a prepared statement: SQLite applies this pragma when it compiles it.
+    this.#sqlite.exec('PRAGMA synchronous = NORMAL');
     try {
       return work();
     } finally {
-      this.#sqlite.pragma(`synchronous = ${this.#restore}`);
+      this.#sqlite.exec(this.#restore);
     }
   }
 

@@ -45,4 +45,39 @@ describe('group commit', () => {
     expect(committed).toBe(false);
     expect(await answered).toBe(true);
   });
+
+  it('with a sync to wait for: answers after it, and holds what arrives meanwhile for one commit once it is done', async () => {
+    const batches: number[][] = [];
+    const syncs: Array<() => void> = [];
+    const committer = new GroupCommitter<number, number>((items) => {
+      batches.push(items);
+      return items;
+    }, { durable: () => new Promise<void>((resolve) => syncs.push(resolve)) });
+    const answered: number[] = [];
+    const first = committer.submit(1).then((v) => answered.push(v));
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1]]);
+    const held = [2, 3, 4].map((i) => committer.submit(i).then((v) => answered.push(v)));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(batches).toEqual([[1]]); // held while the first sync runs
+    expect(answered).toEqual([]);
+    (syncs.shift() as () => void)();
+    await first;
+    await new Promise((r) => setTimeout(r, 10));
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(answered).toEqual([1]);
+    (syncs.shift() as () => void)();
+    await Promise.all(held);
+    expect(answered).toEqual([1, 2, 3, 4]);
+  });
+
+  it('rejects the callers of a commit whose sync failed, and goes on with the next', async () => {
+    let fail = true;
+    const committer = new GroupCommitter<number, number>((items) => items, {
+      durable: () => (fail ? Promise.reject(new Error('EIO')) : Promise.resolve()),
+    });
+    await expect(committer.submit(1)).rejects.toThrow('EIO');
+    fail = false;
+    expect(await committer.submit(2)).toBe(2);
+  });
 });
