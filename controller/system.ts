@@ -76,7 +76,10 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     // The ingest's and the decision log's commits are synced off the event loop, so doors never wait for the disk.
     const walFsync = new WalFsync({ sqlite: database.sqlite, file: config.dbFile, synchronous: config.dbSynchronous });
     stops.push(() => walFsync.close());
-    const checkpointer = new WalCheckpointer({ sqlite: database.sqlite, file: config.dbFile, logger: logger.child({ module: 'db' }), commits: () => walFsync.commits });
+    const checkpointer = new WalCheckpointer({
+      sqlite: database.sqlite, file: config.dbFile, logger: logger.child({ module: 'db' }),
+      commits: () => walFsync.commits, hold: (work) => walFsync.hold(work),
+    });
     checkpointer.start();
     stops.push(() => checkpointer.stop());
     logger.info({ file: config.dbFile, building: building.site.name, revision: building.revision }, 'database ready');

@@ -50,7 +50,7 @@ export class UplinkIngest {
     const { maxBatch, durability } = deps;
     this.#committer = new GroupCommitter((items) => this.#commit(items), {
       ...(maxBatch === undefined ? {} : { maxBatch }),
-      ...(durability === undefined ? {} : { durable: () => durability.durable() }),
+      ...(durability === undefined ? {} : { durable: () => durability.durable(), heldUntil: () => durability.heldUntil() }),
     });
   }
 

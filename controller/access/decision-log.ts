@@ -34,7 +34,7 @@ export class DecisionLog {
     ).lastInsertRowid)));
     this.#committer = durability === undefined
       ? new GroupCommitter(batch)
-      : new GroupCommitter((records: DecisionRecord[]) => durability.commitDeferred(() => batch(records)), { durable: () => durability.durable() });
+      : new GroupCommitter((records: DecisionRecord[]) => durability.commitDeferred(() => batch(records)), { durable: () => durability.durable(), heldUntil: () => durability.heldUntil() });
   }
 
   /** Resolves with the decision's row id once committed. */

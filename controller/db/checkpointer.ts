@@ -34,10 +34,9 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ ok: false, message: String((err && err.message) || err) });
   }
 });
-parentPort.postMessage({ ready: true });
 `;
 
-type WorkerReply = { ready: true } | { ok: true; log: number; checkpointed: number } | { ok: false; message: string };
+type WorkerReply = { ok: true; log: number; checkpointed: number } | { ok: false; message: string };
 
 export interface CheckpointerOptions {
   sqlite: Database.Database;
@@ -45,6 +44,11 @@ export interface CheckpointerOptions {
   logger: Logger;
   /** Commits made on the connection so far (WalFsync counts the ingest's and the decision log's). */
   commits: () => number;
+  /**
+   * Runs a checkpoint with the group commits held (WalFsync.hold), so that it leaves no frame
+   * behind and the WAL restarts from its beginning; without it the WAL grows while the load lasts.
+   */
+  hold?: (work: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -60,7 +64,8 @@ export class WalCheckpointer {
   readonly #o: CheckpointerOptions & typeof checkpointerDefaults;
   #timer: NodeJS.Timeout | undefined;
   #worker: Worker | undefined;
-  #workerBusy = false;
+  #round: Promise<void> | undefined;
+  #reply: (() => void) | undefined; // ends the checkpoint the worker was asked for
   #lastCommits = 0;
   #quietSince: number | undefined;
   #stopped = false;
@@ -104,8 +109,37 @@ export class WalCheckpointer {
       this.#o.sqlite.pragma(`wal_autocheckpoint = ${this.#o.sqliteAutocheckpointPages}`);
       this.#o.logger.info('quiet again: WAL checkpoints back on the main connection');
     } else {
-      this.#askWorker();
+      this.#startRound();
     }
+  }
+
+  /** The bulk beside the busy writer, then what it wrote meanwhile with the group commits held. */
+  #startRound(): void {
+    if (this.#round !== undefined || this.#worker === undefined) return;
+    const hold = this.#o.hold;
+    this.#round = (async () => {
+      await this.#checkpointInWorker();
+      if (hold !== undefined && this.#worker !== undefined) await hold(() => this.#checkpointInWorker());
+    })().catch((err: unknown) => this.#o.logger.warn({ err }, 'WAL checkpoint round failed; the next look tries again'))
+      .finally(() => {
+        this.#round = undefined;
+      });
+  }
+
+  /** Resolves when the worker has answered, failed or been stopped, and after 5 s at most: a hold must end. */
+  #checkpointInWorker(): Promise<void> {
+    const worker = this.#worker;
+    if (worker === undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timeout = setTimeout(() => done(), 5_000);
+      const done = (): void => {
+        clearTimeout(timeout);
+        if (this.#reply === done) this.#reply = undefined;
+        resolve();
+      };
+      this.#reply = done;
+      worker.postMessage('checkpoint');
+    });
   }
 
   #startWorker(perS: number): void {
@@ -118,31 +152,22 @@ export class WalCheckpointer {
     worker.unref(); // stop() ends it; it must never be what keeps the process up
     this.#o.sqlite.pragma('wal_autocheckpoint = 0');
     worker.on('message', (m: WorkerReply) => {
-      if ('ready' in m) {
-        this.#askWorker();
-        return;
-      }
-      this.#workerBusy = false;
       if (!m.ok) this.#o.logger.warn({ reason: m.message }, 'WAL checkpoint failed in its worker; the next look tries again');
+      this.#reply?.();
     });
     worker.on('error', (err) => this.#workerFailed(worker, err));
     worker.on('exit', (code) => {
       if (this.#worker === worker) this.#workerFailed(worker, new Error(`exited with code ${code}`));
     });
     this.#o.logger.info({ commitsPerS: Math.round(perS) }, 'busy: WAL checkpoints moved to a worker thread');
-  }
-
-  #askWorker(): void {
-    if (this.#worker === undefined || this.#workerBusy) return;
-    this.#workerBusy = true;
-    this.#worker.postMessage('checkpoint');
+    this.#startRound();
   }
 
   /** Without its worker the WAL would grow for ever: SQLite checkpoints on the main connection again. */
   #workerFailed(worker: Worker, err: unknown): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
-    this.#workerBusy = false;
+    this.#reply?.();
     this.#failed = true;
     this.#o.sqlite.pragma(`wal_autocheckpoint = ${this.#o.sqliteAutocheckpointPages}`);
     this.#o.logger.error({ err }, 'the WAL checkpoint worker failed; SQLite checkpoints inside commits again');
@@ -152,7 +177,7 @@ export class WalCheckpointer {
     const worker = this.#worker;
     if (worker === undefined) return;
     this.#worker = undefined;
-    this.#workerBusy = false;
+    this.#reply?.();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage('stop');
     const timeout = setTimeout(() => void worker.terminate(), 5_000);

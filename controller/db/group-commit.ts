@@ -19,7 +19,9 @@ export class GroupCommitter<I, R> {
   readonly #maxBatch: number;
 
   readonly #durable: (() => Promise<void>) | undefined;
+  readonly #heldUntil: (() => Promise<void> | undefined) | undefined;
   #syncing = false;
+  #gated = false;
 
   /**
    * `durable`, when given, resolves once a commit is on disk (see WalFsync): callers are answered
@@ -27,25 +29,47 @@ export class GroupCommitter<I, R> {
    * disk answers, in one transaction: committing sooner would answer nobody sooner, and every
    * commit rewrites the pages it touches (the batching an fsync on the event loop used to give).
    */
-  constructor(private readonly commit: (items: I[]) => R[], opts: { maxBatch?: number; durable?: () => Promise<void> } = {}) {
+  constructor(private readonly commit: (items: I[]) => R[], opts: {
+    maxBatch?: number;
+    durable?: () => Promise<void>;
+    /** While it returns a promise, commits wait for it (WalFsync.hold: a checkpoint catching up). */
+    heldUntil?: () => Promise<void> | undefined;
+  } = {}) {
     this.#maxBatch = opts.maxBatch ?? groupCommitDefaults.maxBatch;
     this.#durable = opts.durable;
+    this.#heldUntil = opts.heldUntil;
   }
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
-      if (this.#syncing) return;
-      if (this.#queue.length >= this.#maxBatch) this.flush();
-      else this.#scheduled ??= setImmediate(() => this.flush());
+      if (this.#syncing || this.#gated) return;
+      if (this.#queue.length >= this.#maxBatch) this.#flushUnlessHeld();
+      else this.#scheduled ??= setImmediate(() => this.#flushUnlessHeld());
     });
+  }
+
+  #flushUnlessHeld(): void {
+    const held = this.#heldUntil?.();
+    if (held === undefined) {
+      this.flush();
+      return;
+    }
+    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    this.#gated = true;
+    const reopen = (): void => {
+      this.#gated = false;
+      if (this.#queue.length > 0 && !this.#syncing) this.#flushUnlessHeld();
+    };
+    held.then(reopen, reopen);
   }
 
   get pending(): number {
     return this.#queue.length;
   }
 
-  /** Commits everything queued now, even while a sync is under way; safe to call at any time (stop() calls it). */
+  /** Commits everything queued now, even while a sync or a hold is under way; safe to call at any time (stop() calls it). */
   flush(): void {
     if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
     this.#scheduled = undefined;
@@ -70,7 +94,7 @@ export class GroupCommitter<I, R> {
       for (const { batch } of committed) for (const p of batch) p.reject(err);
     }).finally(() => {
       this.#syncing = false;
-      if (this.#queue.length > 0) this.#scheduled ??= setImmediate(() => this.flush());
+      if (this.#queue.length > 0 && !this.#gated) this.#scheduled ??= setImmediate(() => this.#flushUnlessHeld());
     });
   }
 }

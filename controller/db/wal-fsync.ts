@@ -5,6 +5,8 @@ import type Database from 'better-sqlite3';
 export interface DeferredDurability {
   commitDeferred<T>(work: () => T): T;
   durable(): Promise<void>;
+  /** While a promise is returned, group commits wait for it (see WalFsync.hold). */
+  heldUntil(): Promise<void> | undefined;
 }
 
 /**
@@ -27,6 +29,7 @@ export class WalFsync implements DeferredDurability {
   #busy = false;
   #closed = false;
   #commits = 0;
+  #gate: Promise<void> | undefined;
 
   /**
    * `synchronous` is the connection's setting: with NORMAL the operator chose not to pay for
@@ -65,6 +68,25 @@ export class WalFsync implements DeferredDurability {
       this.#waiting.push({ resolve, reject });
       if (!this.#busy) this.#sync();
     });
+  }
+
+  /**
+   * Runs `work` once everything committed so far is synced, with the group commits held until it
+   * ends (the event loop goes on; only their PUBACKs wait). The checkpointer uses it: SQLite
+   * restarts the WAL from its beginning only after a checkpoint that left no frame behind, which a
+   * checkpoint running beside a busy writer never does, and the WAL would grow without end.
+   */
+  hold(work: () => Promise<void>): Promise<void> {
+    if (this.#gate !== undefined) return this.#gate;
+    const gate: Promise<void> = this.durable().then(work).finally(() => {
+      if (this.#gate === gate) this.#gate = undefined;
+    });
+    this.#gate = gate;
+    return gate;
+  }
+
+  heldUntil(): Promise<void> | undefined {
+    return this.#gate;
   }
 
   /** Closes the WAL's descriptor once the fsync under way (if any) is done. */

@@ -101,6 +101,32 @@ describe('commits synced off the event loop (WalFsync), on a real SQLite file', 
     wal.close();
   });
 
+  it('holds the group commits for a piece of work once everything committed is synced (hold)', async () => {
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL' });
+    const insert = open.sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const committer = new GroupCommitter<string, number>(
+      (items) => wal.commitDeferred(() => open.sqlite.transaction(() => items.map((v) => Number(insert.run(v).lastInsertRowid)))()),
+      { durable: () => wal.durable(), heldUntil: () => wal.heldUntil() },
+    );
+    await committer.submit('before');
+    let finish: () => void = () => undefined;
+    const seen: number[] = [];
+    const held = wal.hold(() => new Promise<void>((resolve) => {
+      seen.push(Number(open.sqlite.prepare('SELECT count(*) FROM t').pluck().get()));
+      finish = resolve;
+    }));
+    expect(wal.hold(() => Promise.resolve())).toBe(held); // one hold at a time
+    await eventually(() => seen.length === 1, 'the held work starts', 2_000);
+    const during = committer.submit('during');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(open.sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1); // held
+    finish();
+    await held;
+    expect(wal.heldUntil()).toBeUndefined();
+    expect(await during).toBe(2);
+    wal.close();
+  });
+
   it('does nothing more when the operator chose NORMAL, or for a database in memory', async () => {
     const normal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'NORMAL' });
     open.sqlite.pragma('synchronous = NORMAL');
@@ -141,7 +167,7 @@ describe('WAL checkpoints in a worker thread while the building is busy (WalChec
   it('starts its worker when commits come fast, checkpoints into the database file there, and gives the work back when quiet', async () => {
     const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL' });
     const { logger, lines } = capturedLogger();
-    checkpointer = new WalCheckpointer({ sqlite: open.sqlite, file, logger, commits: () => wal.commits, everyMs: 50, busyCommitsPerS: 100, quietStopAfterMs: 300 });
+    checkpointer = new WalCheckpointer({ sqlite: open.sqlite, file, logger, commits: () => wal.commits, hold: (work) => wal.hold(work), everyMs: 50, busyCommitsPerS: 100, quietStopAfterMs: 300 });
     checkpointer.start();
     const dbBytes = statSync(file).size;
     expect(checkpointer.working).toBe(false);
@@ -164,6 +190,37 @@ describe('WAL checkpoints in a worker thread while the building is busy (WalChec
     expect(open.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(lines.some((l) => l.msg.startsWith('quiet again'))).toBe(true);
     expect(open.sqlite.prepare('SELECT count(*) FROM t').pluck().get()).toBeGreaterThan(200);
+    wal.close();
+  }, 20_000);
+
+  it('keeps the WAL from growing without end under a writer that never pauses: the held round lets it restart', async () => {
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL' });
+    const { logger } = capturedLogger();
+    checkpointer = new WalCheckpointer({
+      sqlite: open.sqlite, file, logger, commits: () => wal.commits, hold: (work) => wal.hold(work), everyMs: 50, busyCommitsPerS: 100,
+    });
+    checkpointer.start();
+    const insert = open.sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const committer = new GroupCommitter<Buffer, number>(
+      (items) => wal.commitDeferred(() => open.sqlite.transaction(() => items.map((v) => Number(insert.run(v).lastInsertRowid)))()),
+      { durable: () => wal.durable(), heldUntil: () => wal.heldUntil() },
+    );
+    // A writer that always has something queued: a commit in every turn of the event loop.
+    let written = 0;
+    let stop = false;
+    const writer = (async () => {
+      while (!stop) {
+        await Promise.all(Array.from({ length: 8 }, () => committer.submit(Buffer.alloc(8192, written++ % 256))));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 2_000));
+    stop = true;
+    await writer;
+    const walBytes = statSync(`${file}-wal`).size;
+    const writtenBytes = written * 8192;
+    expect(checkpointer.working).toBe(true);
+    expect(writtenBytes).toBeGreaterThan(8_000_000);
+    expect(walBytes).toBeLessThan(writtenBytes / 3);
     wal.close();
   }, 20_000);
 

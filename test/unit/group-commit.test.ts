@@ -80,4 +80,23 @@ describe('group commit', () => {
     fail = false;
     expect(await committer.submit(2)).toBe(2);
   });
+
+  it('holds commits while told to (a checkpoint catching up), then commits what waited in one batch', async () => {
+    const batches: number[][] = [];
+    let open: () => void = () => undefined;
+    let gate: Promise<void> | undefined = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const committer = new GroupCommitter<number, number>((items) => {
+      batches.push(items);
+      return items;
+    }, { durable: () => Promise.resolve(), heldUntil: () => gate });
+    const all = Promise.all([1, 2, 3].map((i) => committer.submit(i)));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(batches).toEqual([]);
+    gate = undefined;
+    open();
+    expect(await all).toEqual([1, 2, 3]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
 });
