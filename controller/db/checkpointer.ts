@@ -78,7 +78,9 @@ export class WalCheckpointer {
   start(): void {
     if (this.#o.file === ':memory:') return;
     this.#lastCommits = this.#o.commits();
-    this.#timer = setInterval(() => void this.#look(), this.#o.everyMs);
+    this.#timer = setInterval(() => {
+      this.#look().catch((err: unknown) => this.#o.logger.warn({ err }, 'WAL checkpointer look failed; the next one tries again'));
+    }, this.#o.everyMs);
     this.#timer.unref();
   }
 
@@ -105,9 +107,10 @@ export class WalCheckpointer {
     if (this.#worker === undefined) {
       if (busy && !this.#failed) this.#startWorker(perS);
     } else if (!busy && now - (this.#quietSince ?? now) >= this.#o.quietStopAfterMs) {
-      await this.#stopWorker();
+      // SQLite takes the checkpoints back before the worker goes (a checkpoint of each at once is safe).
       this.#o.sqlite.pragma(`wal_autocheckpoint = ${this.#o.sqliteAutocheckpointPages}`);
       this.#o.logger.info('quiet again: WAL checkpoints back on the main connection');
+      await this.#stopWorker();
     } else {
       this.#startRound();
     }
