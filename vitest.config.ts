@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000, // 30 s
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
+    // expect.poll waits 1 s by default: too short for the browser tests' UI round trips on a loaded CI machine.
+    expect: { poll: { timeout: 5_000 } }, // 5 s
   },
 });
