@@ -41,10 +41,11 @@ describe('unlock commands that must leave the door shut', () => {
   });
 
   it('applies a fresh unlock once and ignores the same message replayed', async () => {
-    const command = unlock({ durationMs: 200 });
+    // 2 s open: long enough that polling every 20 ms cannot miss it behind a stall of a loaded machine.
+    const command = unlock({ durationMs: 2_000 });
     await as.publishAsync(topic, command, { qos: 1 });
     await eventually(() => !reader.lock.locked, 'fresh unlock applied');
-    await eventually(() => reader.lock.locked, 'locked again after 200 ms', 3_000);
+    await eventually(() => reader.lock.locked, 'locked again after 2 s', 6_000);
     await as.publishAsync(topic, command, { qos: 1 });
     await eventually(() => (reader.stats.ignored.replayed ?? 0) === 1, 'replay seen and ignored');
     expect(reader.lock.locked).toBe(true);
