@@ -1,14 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard } from '../../dashboard/build.js';
-import { localParts } from '../../controller/access/local-time.js';
-import { slotFloor, startSkewedController, writeBookingBuilding, type SkewedController } from './booking-fixtures.js';
-import { horizontalOverflow, launchBrowser, watchDom, type TestBrowser } from './browser.js';
-import { loginThroughForm, Sims } from './fixtures.js';
+import { formatHhMm as hhmm, localParts } from '../../controller/access/local-time.js';
+import { slotFloor, type SkewedController } from './booking-fixtures.js';
+import { openBookingScene, type BookingScene } from './booking-scene.js';
+import { horizontalOverflow, watchDom } from './browser.js';
+import { loginThroughForm } from './fixtures.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const TZ = 'Europe/Paris';
@@ -22,7 +20,6 @@ const MEMBER = { username: 'ombeline', name: 'Ombeline Tchakaloff-Ruiz', passwor
 const NAME_PARTS = [HOLDER, GUEST, MEMBER.name].flatMap((n) => n.split(/[\s-]+/));
 
 const wall = (ms: number): { date: string; minutes: number } => localParts(ms, TZ);
-const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /**
  * The bookings view and the public page's rooms, in Debian's Chromium, against the whole
@@ -31,52 +28,25 @@ const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0
  * meeting ended "ten minutes ago", and the real jobs then find it due at their next look.
  */
 describe('bookings in the dashboard and on the public page', () => {
-  let dir: string;
+  let scene: BookingScene;
   let ctl: SkewedController;
-  let sims: Sims;
-  let browser: TestBrowser;
   let page: Page;
   let pub: Page;
   let base: string;
   const holderId = { id: 0 };
-  const publicFrames: string[] = [];
-  const staffEvents: Array<{ at: number; event: { type: string; at?: number; change?: string; bookingId?: number; resourceId?: string } }> = [];
-  const failed: string[] = [];
   /** The UI books tomorrow, whose slots are all to come whatever the hour of the run. */
   const target = { date: '', minutes: 10 * 60 };
   /** The day of the released Vezouze booking, for the member to look at (Paris midnight may pass in between). */
   const vezouze = { date: '' };
 
   beforeAll(async () => {
-    await buildDashboard();
-    dir = mkdtempSync(join(tmpdir(), 'mf-bookings-'));
-    const buildingFile = writeBookingBuilding(dir, { slotMinutes: SLOT, graceMinutes: 1, marginMinutes: 1, cancelBeforeMinutes: 0 });
-    ctl = await startSkewedController({ BUILDING_FILE: buildingFile });
+    scene = await openBookingScene({ slotMinutes: SLOT, graceMinutes: 1, marginMinutes: 1, cancelBeforeMinutes: 0 });
+    ({ ctl, page, pub } = scene);
     base = ctl.system.httpUrl;
     holderId.id = (await ctl.api('POST', '/api/people', { kind: 'member', name: HOLDER })).json.id;
     await ctl.api('POST', '/api/people', { kind: 'member', name: GUEST });
-    sims = new Sims(ctl);
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    pub = await browser.newPage();
-    for (const p of [page, pub]) {
-      p.on('response', (res) => {
-        if (res.status() >= 400 && !/\/api\/auth\/me$/.test(res.url())) failed.push(`${res.status()} ${res.url()}`);
-      });
-    }
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => {
-      const text = typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8');
-      const frame = JSON.parse(text) as { type: string; events?: Array<{ type: string }> };
-      for (const e of frame.events ?? []) if (e.type.startsWith('booking')) staffEvents.push({ at: Date.now(), event: e });
-    }));
-    pub.on('websocket', (ws) => ws.on('framereceived', (f) => publicFrames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8'))));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await sims?.stopAll();
-    await ctl?.stop();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => scene?.stop());
 
   const row = (resourceId: string) => page.locator(`#booking-grid [data-resource="${resourceId}"]`);
   const pickPerson = async (picker: string, query: string) => {
@@ -180,7 +150,7 @@ describe('bookings in the dashboard and on the public page', () => {
     await pub.goto(`${base}/public.html`);
     await pub.locator('#status[data-state="live"]').waitFor();
     // The room's presence sensor is online and sees nobody.
-    const sensor = await sims.desk('occ-vezouze');
+    const sensor = await scene.sims.desk('occ-vezouze');
     await sensor.setOccupied(false);
     // Booked "50 s ago" by the controller's clock: the one-minute grace ends ~10 s after the POST, so the
     // no-show job (every 30 s) releases it at one of its next looks, never before the page has shown it booked.
@@ -201,7 +171,7 @@ describe('bookings in the dashboard and on the public page', () => {
       watchDom(pub, room, 'data-booked', 'false', 55_000),
     ]);
     const [onDashboard, onPublic] = await Promise.all(seen.map((s) => s()));
-    const released = staffEvents.find((e) => e.event.bookingId === id && e.event.change === 'released');
+    const released = scene.staffEvents.find((e) => e.event.bookingId === id && e.event.change === 'released');
     expect(released, 'the staff stream told of the release').toBeDefined();
     const booking = (await ctl.api('GET', `/api/bookings/${id}`)).json.booking;
     vezouze.date = wall(booking.startsAt).date;
@@ -223,7 +193,7 @@ describe('bookings in the dashboard and on the public page', () => {
   }, 75_000);
 
   it('lists an overrun notice for managers when the room stays occupied into the next booking', async () => {
-    const sensor = await sims.desk('occ-luneville');
+    const sensor = await scene.sims.desk('occ-luneville');
     // A meeting of "20 minutes ago", whose room is still occupied, and the next booking right after it.
     ctl.setOffset(-20 * MIN);
     const start = slotFloor(ctl.now(), SLOT);
@@ -249,7 +219,7 @@ describe('bookings in the dashboard and on the public page', () => {
     const ics = await fetch(url);
     expect(ics.status).toBe(200);
     expect(ics.headers.get('content-type')).toContain('text/calendar');
-    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await scene.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     await page.locator('#booking-feeds [data-copy="room-baccarat"]').click();
     await expect.poll(() => page.locator('#booking-feeds [data-feed="room-baccarat"] .bk-copied').textContent()).toBe('Copié');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
@@ -276,7 +246,7 @@ describe('bookings in the dashboard and on the public page', () => {
     expect(day).not.toMatch(/holder|title|bookingId|mine/);
     const text = await pub.locator('body').innerText();
     const html = await pub.content();
-    const stream = publicFrames.join('\n');
+    const stream = scene.publicFrames.join('\n');
     expect(stream).toContain('"type":"booking"');
     for (const part of [...NAME_PARTS, 'Revue', 'Nettoyage']) {
       for (const [where, what] of [['page', text], ['markup', html], ['stream', stream], ['bookings', day]] as const) {
@@ -324,7 +294,7 @@ describe('bookings in the dashboard and on the public page', () => {
 
   it('raised no error in the pages', () => {
     // Expected and logged by Chromium: the session checks before each login (401), and the refused booking (409).
-    expect(browser.errors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
-    expect(failed.filter((f) => !/^409 .*\/api\/bookings$/.test(f))).toEqual([]);
+    expect(scene.browser.errors.filter((e) => !/status of (401|409)/.test(e))).toEqual([]);
+    expect(scene.failed.filter((f) => !/^409 .*\/api\/bookings$/.test(f))).toEqual([]);
   });
 });

@@ -105,3 +105,16 @@ export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; c
     clientWidth: document.documentElement.clientWidth,
   }));
 }
+
+/** Calls `onFrame` with every WebSocket frame the page receives, as text (the live streams under test). */
+export function onTextFrames(page: Page, onFrame: (text: string) => void): void {
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => onFrame(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8'))));
+}
+
+/** Every HTTP response of 400 or more the page gets ("STATUS URL"), except those whose URL matches `expected`. */
+export function recordFailedResponses(page: Page, failed: string[] = [], expected?: RegExp): string[] {
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !(expected?.test(res.url()) ?? false)) failed.push(`${res.status()} ${res.url()}`);
+  });
+  return failed;
+}

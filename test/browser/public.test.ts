@@ -4,7 +4,7 @@ import { buildDashboard } from '../../dashboard/build.js';
 import type { SimReader } from '../../firmware-sim/reader.js';
 import { startTestController, type TestController } from '../support/controller.js';
 import { eventually } from '../support/mqtt-device.js';
-import { horizontalOverflow, launchBrowser, watchDom, type TestBrowser } from './browser.js';
+import { horizontalOverflow, launchBrowser, onTextFrames, recordFailedResponses, watchDom, type TestBrowser } from './browser.js';
 import { peopleWithBadges, Sims, walkThrough } from './fixtures.js';
 
 // Distinctive names, to be sure none of their parts shows up anywhere public.
@@ -36,10 +36,8 @@ describe('the public page', () => {
     await eventually(() => coworking.allowlist !== null && baccarat.allowlist !== null, 'the readers have their allow-lists');
     browser = await launchBrowser(); // a fresh profile: no session cookie
     page = await browser.newPage();
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8'))));
-    page.on('response', (res) => {
-      if (res.status() >= 400) failed.push(`${res.status()} ${res.url()}`);
-    });
+    onTextFrames(page, (text) => frames.push(text));
+    recordFailedResponses(page, failed);
   });
   afterAll(async () => {
     await browser?.close();
