@@ -202,6 +202,11 @@ export function addDays(date: string, n: number): string {
 const HHMM_RE = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 const hhmmCache = new Map<string, number>(); // at most 1441 keys: every valid HH:MM
 
+/** Minutes since midnight → 'HH:MM' (the inverse of parseHhMm). */
+export function formatHhMm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 /** 'HH:MM' → minutes since midnight; '24:00' → 1440. A RangeError on anything else ('8:30', '24:01'). */
 export function parseHhMm(hhmm: string): number {
   const cached = hhmmCache.get(hhmm);

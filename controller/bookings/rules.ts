@@ -4,7 +4,7 @@
  * access/schedule.ts, so daylight saving is handled as the door schedules handle it: a 23-hour
  * spring day and a 25-hour autumn day are just their real instants.
  */
-import { addDays, localParts, localToEpoch, utcOffset } from '../access/local-time.js';
+import { addDays, formatHhMm, localParts, localToEpoch, utcOffset } from '../access/local-time.js';
 import type { Interval, Weekday, WeeklySlot } from '../access/model.js';
 import { slotIntervals, subtract } from '../access/schedule.js';
 import { MINUTE_MS, type Resource } from './model.js';
@@ -14,8 +14,7 @@ const DAY_NAMES: Record<Weekday, string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed',
 
 /** HH:MM of an instant, local. */
 export function clockText(at: number, timeZone: string): string {
-  const m = localParts(at, timeZone).minutes;
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return formatHhMm(localParts(at, timeZone).minutes);
 }
 
 /** "10:00–11:00 on Wed 2026-06-10", or both dates when the slot crosses midnight. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localParts } from '../../controller/access/local-time.js';
+import { clockText } from '../../controller/bookings/rules.js';
 import { ManualClock } from '../../firmware-sim/clock.js';
 import { SimDeskSensor } from '../../firmware-sim/desk-sensor.js';
 import type { SimDevice } from '../../firmware-sim/device.js';
@@ -75,8 +76,7 @@ describe('the live building', () => {
     dir = mkdtempSync(join(tmpdir(), 'mf-live-'));
     // The nightly cut-off (node-cron, real time, 03:00 Paris by default) is put ~12 h away, so that it cannot check
     // out the people of these tests if the file runs across it: the tests call the cut-off themselves.
-    const cutoff = localParts(Date.now() + 12 * 3_600_000, 'Europe/Paris').minutes;
-    const PRESENCE_CUTOFF = `${String(Math.floor(cutoff / 60)).padStart(2, '0')}:${String(cutoff % 60).padStart(2, '0')}`;
+    const PRESENCE_CUTOFF = clockText(Date.now() + 12 * 3_600_000, 'Europe/Paris');
     env = { DATA_DIR: dir, MQTT_PORT: String(await freePort()), PRESENCE_CUTOFF }; // for the restart too
     ctl = await startTestController(env);
     const { people, rules } = ctl.system.access;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, localParts, localToEpoch, parseHhMm } from '../../controller/access/local-time.js';
+import { addDays, formatHhMm, localParts, localToEpoch, parseHhMm } from '../../controller/access/local-time.js';
 
 // Every expected value below is worked out by hand: Paris is UTC+1 (CET) in winter and UTC+2
 // (CEST) in summer; clocks go forward at 01:00Z on the last Sunday of March (02:00 → 03:00
@@ -10,6 +10,7 @@ const at = (iso: string) => Date.parse(iso);
 describe('parseHhMm', () => {
   it.each([['00:00', 0], ['08:30', 510], ['23:59', 1439], ['24:00', 1440]] as const)('%s is %i minutes', (hhmm, minutes) => {
     expect(parseHhMm(hhmm)).toBe(minutes);
+    expect(formatHhMm(minutes)).toBe(hhmm); // and back
   });
 
   it.each(['8:30', '24:01', '25:00', '12:60', '', '12:3', '12h30', ' 08:30'])('refuses %j', (bad) => {
