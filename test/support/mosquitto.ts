@@ -89,6 +89,8 @@ function mosquittoConf(dir: string, port: number): string {
     // as docs/deployment.md: the controller's session must hold a burst, not drop past 1000 queued
     'max_queued_messages 100000',
     'max_inflight_messages 100',
+    // as docs/deployment.md: a door's access answer must not wait for the ACK of the previous packet
+    'set_tcp_nodelay true',
     'log_dest stderr',
     'log_type error',
     'log_type warning',
