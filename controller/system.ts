@@ -21,7 +21,7 @@ import { buildingDevices } from './building/devices.js';
 import { loadBuilding } from './building/load.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/open.js';
-import { WalFsync } from './db/wal-fsync.js';
+import { syncBehind, WalFsync } from './db/wal-fsync.js';
 import { WalCheckpointer } from './db/checkpointer.js';
 import { createPresenceStore } from './devices/presence-store.js';
 import { DevicePresence } from './devices/presence.js';
@@ -131,7 +131,8 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const ingest = new UplinkIngest({
       store: new EventStore(database.sqlite),
       logger,
-      durability: walFsync,
+      durability: config.mqtt.embedded !== undefined ? walFsync
+        : syncBehind(walFsync, (err) => logger.error({ err }, 'WAL fsync behind the external broker failed; the next commit tries again')),
       consumer: {
         beforeCommit: (u) => {
           if (u.kind === 'badge') access?.service.answerEarly(u);

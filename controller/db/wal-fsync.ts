@@ -124,3 +124,23 @@ export class WalFsync implements DeferredDurability {
     this.#fd = undefined;
   }
 }
+
+/**
+ * The same commits, answered as soon as they are committed, with the fsync following behind them.
+ * For the ingest behind an external broker: that broker has already acknowledged the uplink to
+ * its device and keeps its own queue in memory (Mosquitto saves it every `autosave_interval`, a
+ * minute by default), so waiting for the disk before the controller's PUBACK protects nothing
+ * against a power cut, while it halves what the gateway's single, one-at-a-time session can take
+ * (mqtt.js reads the next uplink only once the previous one is acknowledged). A committed uplink
+ * survives a crash of the controller's process all the same: it is in the WAL.
+ */
+export function syncBehind(durability: DeferredDurability, onSyncError: (err: unknown) => void): DeferredDurability {
+  return {
+    commitDeferred: (work) => durability.commitDeferred(work),
+    heldUntil: () => durability.heldUntil(),
+    durable: () => {
+      durability.durable().catch(onSyncError);
+      return Promise.resolve();
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WalCheckpointer } from '../../controller/db/checkpointer.js';
 import { GroupCommitter } from '../../controller/db/group-commit.js';
 import { openDatabase, type OpenDb } from '../../controller/db/open.js';
-import { WalFsync } from '../../controller/db/wal-fsync.js';
+import { syncBehind, WalFsync } from '../../controller/db/wal-fsync.js';
 import { eventually } from '../support/mqtt-device.js';
 
 /** A logger whose lines the test reads back. */
@@ -98,6 +98,38 @@ describe('commits synced off the event loop (WalFsync), on a real SQLite file', 
     const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: failing });
     const committer = new GroupCommitter<string, string>((items) => wal.commitDeferred(() => items), { durable: () => wal.durable() });
     await expect(committer.submit('x')).rejects.toThrow('EIO');
+    wal.close();
+  });
+
+  it('behind an external broker (syncBehind): answers once committed, the fsync follows, a failed one is reported', async () => {
+    const syncs: Array<(err: NodeJS.ErrnoException | null) => void> = [];
+    const heldFsync = ((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      syncs.push(cb);
+    }) as typeof fsync;
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: heldFsync });
+    const failures: unknown[] = [];
+    const behind = syncBehind(wal, (err) => failures.push(err));
+    const insert = open.sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const committer = new GroupCommitter<string, number>(
+      (items) => behind.commitDeferred(() => open.sqlite.transaction(() => items.map((v) => Number(insert.run(v).lastInsertRowid)))()),
+      { durable: () => behind.durable(), heldUntil: () => behind.heldUntil() },
+    );
+    // Answered with the fsync still under way; the row is committed (another connection reads it).
+    expect(await committer.submit('a')).toBe(1);
+    expect(syncs).toHaveLength(1);
+    const reader = new Database(file, { readonly: true });
+    expect(reader.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+    reader.close();
+    expect(wal.commits).toBe(1);
+    (syncs.shift() as (err: NodeJS.ErrnoException | null) => void)(null);
+    // A failing fsync fails nobody's answer: it is reported, and the next commit asks for another.
+    expect(await committer.submit('b')).toBe(2);
+    (syncs.shift() as (err: NodeJS.ErrnoException | null) => void)(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    await eventually(() => failures.length === 1, 'the failed fsync reported', 2_000);
+    expect(String(failures[0])).toContain('EIO');
+    expect(await committer.submit('c')).toBe(3);
+    expect(syncs).toHaveLength(1);
+    (syncs.shift() as (err: NodeJS.ErrnoException | null) => void)(null);
     wal.close();
   });
 
