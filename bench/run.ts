@@ -7,7 +7,7 @@ import { NOT_AVAILABLE, renderTable, type BenchContext, type Measured, type Metr
 import { buildServer, SERVER_NODE_ARGS } from '../controller/build.js';
 import { setControllerEnv, setControllerNodeArgs } from './controller.js';
 import { cleanupAll, machineBusyMs, ownTreeCpuMs } from './processes.js';
-import { badgeScenario } from './scenarios/badge.js';
+import { badgeMosquittoScenario, badgeScenario } from './scenarios/badge.js';
 import { billingScenario } from './scenarios/billing.js';
 import { ingestScenario, mosquittoScenario } from './scenarios/ingest.js';
 import { devicesScenario, idleScenario } from './scenarios/memory.js';
@@ -21,7 +21,7 @@ import { wsFanoutScenario } from './scenarios/ws-fanout.js';
  *   npm run bench -- --only ws_fanout           a scenario by name: all its metrics
  *   npm run bench -- --only billing_month_s     the monthly billing run alone (about 30 s)
  *   npm run bench -- --only billing --billing-history 3   the same after 3 earlier months were billed in the database
- *   npm run bench -- --broker mosquitto    adds the ingest figures against an external Mosquitto
+ *   npm run bench -- --broker mosquitto    adds the ingest and badge figures against an external Mosquitto
  * Each scenario starts its own controller process (temporary DATA_DIR, loopback ports) and stops it.
  */
 
@@ -29,13 +29,15 @@ const USAGE = 'usage: npm run bench -- [--json] [--only NAME[,NAME]] [--broker e
   '       [--profile DIR] [--controller-env KEY=VALUE ...] [--controller-node-args="FLAGS"] [--billing-history MONTHS]';
 
 /** In the order they run: the cheap ones first. */
-const SCENARIOS: Scenario[] = [idleScenario, billingScenario, ingestScenario, mosquittoScenario, badgeScenario, wsFanoutScenario, devicesScenario];
+const SCENARIOS: Scenario[] = [idleScenario, billingScenario, ingestScenario, mosquittoScenario, badgeScenario, badgeMosquittoScenario, wsFanoutScenario, devicesScenario];
+/** The scenarios that need an external Mosquitto (--broker mosquitto). */
+const MOSQUITTO_SCENARIOS: ReadonlySet<Scenario> = new Set([mosquittoScenario, badgeMosquittoScenario]);
 
 function select(only: string | undefined, withMosquitto: boolean): { scenarios: Scenario[]; wanted: Set<string> | null; unavailable: typeof NOT_AVAILABLE } {
   const known = new Map<string, Scenario>();
   for (const s of SCENARIOS) for (const m of s.metrics) known.set(m.name, s);
   if (only === undefined) {
-    return { scenarios: SCENARIOS.filter((s) => withMosquitto || s !== mosquittoScenario), wanted: null, unavailable: NOT_AVAILABLE };
+    return { scenarios: SCENARIOS.filter((s) => withMosquitto || !MOSQUITTO_SCENARIOS.has(s)), wanted: null, unavailable: NOT_AVAILABLE };
   }
   const names = only.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
   const wanted = new Set<string>();
@@ -46,7 +48,7 @@ function select(only: string | undefined, withMosquitto: boolean): { scenarios: 
     if (scenario === undefined && !NOT_AVAILABLE.some((m) => m.name === name)) {
       throw new Error(`--only: unknown metric "${name}"; known: ${[...known.keys(), ...NOT_AVAILABLE.map((m) => m.name)].join(', ')}`);
     }
-    if (scenario === mosquittoScenario && !withMosquitto) throw new Error(`--only ${name}: add --broker mosquitto`);
+    if (scenario !== undefined && MOSQUITTO_SCENARIOS.has(scenario) && !withMosquitto) throw new Error(`--only ${name}: add --broker mosquitto`);
     if (scenario !== undefined) scenarios.add(scenario);
     for (const m of byScenario?.metrics ?? [{ name }]) wanted.add(m.name);
   }

@@ -1,5 +1,5 @@
 import { BadgeProbe, percentile } from '../badge-probe.js';
-import { buildingReaders, createBadgeHolder, loadDeviceIds, provisionDevices, startController } from '../controller.js';
+import { startBadgeWorld, type BadgeBroker } from '../badge-world.js';
 import { startLoad } from '../load-process.js';
 import { round, type BenchContext, type MetricDef, type Scenario, type ScenarioOutcome } from '../metrics.js';
 import { cpuMs, sleep } from '../processes.js';
@@ -22,32 +22,33 @@ export const badgeDefaults = {
 
 export type BadgeParams = Pick<typeof badgeDefaults, 'devices' | 'backgroundRate' | 'badgeRate' | 'badgeDurationS' | 'warmupS'>;
 
-export const badgeMetrics: MetricDef[] = [
-  { name: 'badge_rtt_p50_ms', unit: 'ms', what: 'badge uplink (QoS 1) → access downlink at the reader, median' },
-  { name: 'badge_rtt_p99_ms', unit: 'ms', target: { op: '<=', value: 2 }, what: 'the same, 99th percentile' },
-  { name: 'badge_rtt_max_ms', unit: 'ms', what: 'the same, slowest answer' },
-  { name: 'badge_background_msgs_per_s', unit: 'msg/s', what: 'background telemetry acknowledged per second while badging (asked: 5,000)' },
-];
+/** The metrics of one broker: suffix '' for the embedded one, '_mosquitto' for the controller on Mosquitto. */
+function metricsFor(suffix: string, on: string): MetricDef[] {
+  return [
+    { name: `badge_rtt_p50_ms${suffix}`, unit: 'ms', what: `badge uplink (QoS 1) → access downlink at the reader, median${on}` },
+    { name: `badge_rtt_p99_ms${suffix}`, unit: 'ms', target: { op: '<=', value: 2 }, what: `the same, 99th percentile${on}` },
+    { name: `badge_rtt_max_ms${suffix}`, unit: 'ms', what: `the same, slowest answer${on}` },
+    { name: `badge_background_msgs_per_s${suffix}`, unit: 'msg/s', what: `background telemetry acknowledged per second while badging (asked: 5,000)${on}` },
+  ];
+}
+export const badgeMetrics = metricsFor('', '');
+export const badgeMosquittoMetrics = metricsFor('_mosquitto', ', controller on Mosquitto');
 
-export async function measureBadges(ctx: BenchContext, params: BadgeParams = badgeDefaults): Promise<ScenarioOutcome> {
+export async function measureBadges(ctx: BenchContext, params: BadgeParams = badgeDefaults, broker: BadgeBroker = 'embedded'): Promise<ScenarioOutcome> {
   const notes: string[] = [];
   const problems: string[] = [];
-  ctx.log('badge: starting the controller');
-  const ctl = await startController();
+  const suffix = broker === 'embedded' ? '' : `_${broker}`;
+  ctx.log(`badge: starting the controller${broker === 'embedded' ? '' : ` on ${broker}`}; provisioning the readers and ` +
+    `${params.devices.toLocaleString('en-US')} background devices; one badge allowed everywhere, always`);
+  const world = await startBadgeWorld(broker, params.devices, badgeDefaults);
   try {
-    const readers = buildingReaders();
-    ctx.log(`badge: provisioning ${readers.length} readers and ${params.devices.toLocaleString('en-US')} background devices; one badge allowed everywhere, always`);
-    const readerSecrets = await provisionDevices(ctl, readers.map((r) => r.id), { register: false });
-    const loadSecrets = await provisionDevices(ctl, loadDeviceIds(params.devices), { register: true });
-    await createBadgeHolder(ctl, badgeDefaults.uid, badgeDefaults.pin);
-
+    const { ctl, readers, loadSecrets, mqttUrl } = world;
     const probe = new BadgeProbe({
-      mqttUrl: ctl.mqttUrl, site: 'menil-flin', uid: badgeDefaults.uid, pin: badgeDefaults.pin, signal: ctx.signal,
-      readers: readers.map((r) => ({ id: r.id, secret: readerSecrets.get(r.id) as string, keypad: r.keypad })),
-      ratePerS: params.badgeRate, durationS: params.badgeDurationS,
+      mqttUrl, site: 'menil-flin', uid: badgeDefaults.uid, pin: badgeDefaults.pin, signal: ctx.signal,
+      readers, ratePerS: params.badgeRate, durationS: params.badgeDurationS,
     });
     const durationS = params.warmupS + params.badgeDurationS + 10; // the generator's own bound; stopped when the badges are done
-    const load = startLoad({ brokerUrl: ctl.mqttUrl, secrets: loadSecrets, rate: params.backgroundRate, durationS, ...(ctx.kinds === undefined ? {} : { kinds: ctx.kinds }) });
+    const load = startLoad({ brokerUrl: mqttUrl, secrets: loadSecrets, rate: params.backgroundRate, durationS, ...(ctx.kinds === undefined ? {} : { kinds: ctx.kinds }) });
     try {
       await probe.connect();
       const p = await load.waitFor((x) => x.phase !== 'connecting', badgeDefaults.connectTimeoutMs, 'the background devices connected');
@@ -76,10 +77,10 @@ export async function measureBadges(ctx: BenchContext, params: BadgeParams = bad
         `${Math.round(background).toLocaleString('en-US')} msg/s; controller CPU ${Math.round(((after.cpu - before.cpu) / 1000 / seconds) * 100)} % of one core`);
       return {
         values: [
-          { metric: 'badge_rtt_p50_ms', value: round(percentile(rtts, 50), 3), unit: 'ms' },
-          { metric: 'badge_rtt_p99_ms', value: round(percentile(rtts, 99), 3), unit: 'ms' },
-          { metric: 'badge_rtt_max_ms', value: round(percentile(rtts, 100), 3), unit: 'ms' },
-          { metric: 'badge_background_msgs_per_s', value: Math.round(background), unit: 'msg/s' },
+          { metric: `badge_rtt_p50_ms${suffix}`, value: round(percentile(rtts, 50), 3), unit: 'ms' },
+          { metric: `badge_rtt_p99_ms${suffix}`, value: round(percentile(rtts, 99), 3), unit: 'ms' },
+          { metric: `badge_rtt_max_ms${suffix}`, value: round(percentile(rtts, 100), 3), unit: 'ms' },
+          { metric: `badge_background_msgs_per_s${suffix}`, value: Math.round(background), unit: 'msg/s' },
         ],
         notes,
         problems,
@@ -89,8 +90,11 @@ export async function measureBadges(ctx: BenchContext, params: BadgeParams = bad
       await load.stop();
     }
   } finally {
-    await ctl.dispose();
+    await world.dispose();
   }
 }
 
 export const badgeScenario: Scenario = { name: 'badge', metrics: badgeMetrics, run: (ctx) => measureBadges(ctx) };
+export const badgeMosquittoScenario: Scenario = {
+  name: 'badge-mosquitto', metrics: badgeMosquittoMetrics, run: (ctx) => measureBadges(ctx, badgeDefaults, 'mosquitto'),
+};
