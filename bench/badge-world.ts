@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { startMosquitto } from '../test/support/mosquitto.js';
 import { buildingReaders, createBadgeHolder, loadDeviceIds, provisionDevices, startController, type BenchController } from './controller.js';
+import { startRawAedes } from './relay.js';
 
 /**
  * What the badge round trip is measured against: the controller with its embedded broker (as
  * `npm start` runs it), or the controller in MQTT_URL mode on an external Mosquitto configured as
  * docs/deployment.md says; in both, the building's readers and the background devices provisioned,
- * and one badge allowed everywhere, always.
+ * and one badge allowed everywhere, always. Or, as the floor of the first, no controller at all:
+ * a bare aedes that grants every badge at once in its own process (bench/raw-broker.ts).
  */
 
-export type BadgeBroker = 'embedded' | 'mosquitto';
+export type BadgeBroker = 'embedded' | 'mosquitto' | 'raw-aedes';
 
 export interface BadgeWorld {
-  ctl: BenchController;
+  /** The process that answers the badges (the controller's, or the bare broker's). */
+  pid: number;
   /** Where the devices connect. */
   mqttUrl: string;
   readers: Array<{ id: string; secret: string; keypad: boolean }>;
@@ -26,6 +29,14 @@ const newSecret = () => randomBytes(18).toString('base64url');
 export async function startBadgeWorld(broker: BadgeBroker, devices: number, badge: { uid: string; pin: string }): Promise<BadgeWorld> {
   const building = buildingReaders();
   const loadIds = loadDeviceIds(devices);
+  if (broker === 'raw-aedes') {
+    const raw = await startRawAedes({ answerBadges: true });
+    const unchecked = 'unchecked'; // the bare broker authenticates no one
+    return {
+      pid: raw.proc.pid, mqttUrl: raw.url, readers: building.map((r) => ({ ...r, secret: unchecked })),
+      loadSecrets: new Map(loadIds.map((id) => [id, unchecked])), dispose: () => raw.stop(),
+    };
+  }
   if (broker === 'embedded') {
     const ctl = await startController();
     try {
@@ -33,7 +44,7 @@ export async function startBadgeWorld(broker: BadgeBroker, devices: number, badg
       const loadSecrets = await provisionDevices(ctl, loadIds, { register: true });
       await createBadgeHolder(ctl, badge.uid, badge.pin);
       const readers = building.map((r) => ({ ...r, secret: readerSecrets.get(r.id) as string }));
-      return { ctl, mqttUrl: ctl.mqttUrl, readers, loadSecrets, dispose: () => ctl.dispose() };
+      return { pid: ctl.pid, mqttUrl: ctl.mqttUrl, readers, loadSecrets, dispose: () => ctl.dispose() };
     } catch (err) {
       await ctl.dispose();
       throw err;
@@ -52,7 +63,7 @@ export async function startBadgeWorld(broker: BadgeBroker, devices: number, badg
     await provisionDevices(ctl, loadIds, { register: true, provision: false }); // the controller must know them; Mosquitto checks them
     await createBadgeHolder(ctl, badge.uid, badge.pin);
     const started = ctl;
-    return { ctl, mqttUrl: mosquitto.url, readers, loadSecrets, dispose: async () => { await started.dispose(); await mosquitto.stop(); } };
+    return { pid: ctl.pid, mqttUrl: mosquitto.url, readers, loadSecrets, dispose: async () => { await started.dispose(); await mosquitto.stop(); } };
   } catch (err) {
     await ctl?.dispose();
     await mosquitto.stop();

@@ -10,11 +10,12 @@ export interface RawAedes {
   stop(): Promise<void>;
 }
 
-/** bench/raw-broker.ts in its own process, as the controller is in its own. */
-export async function startRawAedes(timeoutMs = 20_000): Promise<RawAedes> {
+/** bench/raw-broker.ts in its own process, as the controller is in its own; answerBadges: it grants every badge at once. */
+export async function startRawAedes(opts: { answerBadges?: boolean; timeoutMs?: number } = {}): Promise<RawAedes> {
+  const timeoutMs = opts.timeoutMs ?? 20_000;
   let onPort: ((port: number) => void) | undefined;
   const port = new Promise<number>((resolve) => { onPort = resolve; });
-  const proc = spawnTs('bench/raw-broker.ts', [], {
+  const proc = spawnTs('bench/raw-broker.ts', opts.answerBadges === true ? ['--answer-badges'] : [], {
     onLine: (line) => {
       try {
         const msg = JSON.parse(line) as { port?: number };

@@ -53,6 +53,13 @@ describe('bench building blocks (tiny scale)', () => {
     expect(out.notes.join('\n')).toMatch(/20 badges from 15 readers \(granted 20\)/);
   }, 90_000);
 
+  it('badge floor: a bare aedes grants every badge of the building at once, same probe', async () => {
+    const out = await measureBadges(ctx, { devices: 20, backgroundRate: 100, badgeRate: 20, badgeDurationS: 1, warmupS: 0 }, 'raw-aedes');
+    expect(out.problems.filter((p) => !p.includes('background ran at'))).toEqual([]);
+    expect(Number.isFinite(value(out.values, 'badge_rtt_p99_ms_raw_aedes'))).toBe(true);
+    expect(out.notes.join('\n')).toMatch(/20 badges from 15 readers \(granted 20\)/);
+  }, 60_000);
+
   it.skipIf(!mosquittoAvailable())('badge through an external Mosquitto: every badge answered by the controller in MQTT_URL mode', async () => {
     const out = await measureBadges(ctx, { devices: 20, backgroundRate: 100, badgeRate: 20, badgeDurationS: 1, warmupS: 0 }, 'mosquitto');
     expect(out.problems.filter((p) => !p.includes('background ran at'))).toEqual([]);
