@@ -178,6 +178,8 @@ export class MqttLink {
   }
 
   #onConnect(client: MqttClient): void {
+    // As the protocol asks of readers (section 1): a badge must not wait for the ACK of the packet before it.
+    (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
     const gen = ++this.#gen;
     this.#backoff.reset();
     client.subscribe(this.o.downlinkFilter, { qos: 1 }, (err) => {

@@ -1,5 +1,6 @@
+import { Socket } from 'node:net';
 import type { MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { downlinkTopic, parseStatus, parseUplink, statusTopic, uplinkTopic } from '../../gateway/protocol/index.js';
 import { ManualClock } from '../../firmware-sim/clock.js';
 import { BrokerRefusedError, DeviceStoppedError, SimDevice, UplinkDroppedError, type SimDeviceOptions } from '../../firmware-sim/device.js';
@@ -33,6 +34,18 @@ describe('SimDevice', () => {
     return c;
   }
   const uplinks = (kind: string) => broker!.published.filter((p) => p.topic === uplinkTopic(SITE, DEVICE.id, kind as 'desk'));
+
+  it('connect: turns Nagle off on its socket, as the protocol asks of readers', async () => {
+    broker = await startTestBroker({ passwords });
+    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    try {
+      await device().start();
+      const port = broker.port;
+      expect(noDelay.mock.contexts.some((s, i) => (s as Socket).remotePort === port && noDelay.mock.calls[i]?.[0] === true)).toBe(true);
+    } finally {
+      noDelay.mockRestore();
+    }
+  });
 
   it('connect: a retained online birth, then a retained offline will when its socket dies', async () => {
     broker = await startTestBroker({ passwords });
