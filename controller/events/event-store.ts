@@ -37,11 +37,11 @@ export class EventStore {
   readonly #insertEvent: Database.Statement;
   readonly #insertDead: Database.Statement;
   readonly #batch: (records: IngestRecord[]) => IngestResult[];
-
-  readonly #sqlite: Database.Database;
+  /** Made once: better-sqlite3 builds a wrapper per `transaction()` call, and this one runs per commit. */
+  readonly #inTransaction: (work: () => unknown) => unknown;
 
   constructor(sqlite: Database.Database) {
-    this.#sqlite = sqlite;
+    this.#inTransaction = sqlite.transaction((work: () => unknown) => work());
     this.#insertEvent = sqlite.prepare(
       `INSERT OR IGNORE INTO events (device_id, boot_id, seq, kind, device_ts, received_at, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -72,6 +72,6 @@ export class EventStore {
    * A service's own transaction inside becomes a savepoint.
    */
   inTransaction<T>(work: () => T): T {
-    return this.#sqlite.transaction(work)();
+    return this.#inTransaction(work) as T;
   }
 }
