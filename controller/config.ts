@@ -25,6 +25,10 @@ export const ConfigSchema = Type.Object({
   MQTT_USERNAME: Type.String({ default: 'controller', minLength: 1, description: "The controller's own identity on the broker" }),
   MQTT_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
   MQTT_GATEWAY_CLIENT_ID: Type.String({ default: 'controller-gateway', minLength: 1 }),
+  MQTT_EXTERNAL_ACK: Type.Enum(['synced', 'committed'], {
+    default: 'synced',
+    description: 'With MQTT_URL: acknowledge an uplink to the broker once it is on disk (synced), or once committed with the fsync right behind (committed: about twice the uplinks per second, but a power cut of the controller\'s host can lose the last milliseconds)',
+  }),
   MQTTS_PORT: Type.Optional(port()),
   MQTT_TLS_CERT: Type.Optional(Type.String({ minLength: 1 })),
   MQTT_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
@@ -71,8 +75,11 @@ export interface Config {
   mqtt: {
     /** Embedded broker listener; absent when an external broker is used. */
     embedded?: { host: string; port: number; tls?: { port: number; certFile: string; keyFile: string; caFile?: string } };
-    /** An external broker; caFile trusts a private CA for mqtts:// */
-    external?: { url: string; caFile?: string };
+    /**
+     * An external broker; caFile trusts a private CA for mqtts://. ack: when the gateway acknowledges
+     * an uplink to it (docs/deployment.md, "What only the embedded broker can promise").
+     */
+    external?: { url: string; caFile?: string; ack: 'synced' | 'committed' };
     username: string;
     password?: string;
     gatewayClientId: string;
@@ -168,7 +175,8 @@ function toConfig(raw: RawConfig): Config {
   const mqtt: Config['mqtt'] = { username: raw.MQTT_USERNAME, gatewayClientId: raw.MQTT_GATEWAY_CLIENT_ID };
   if (raw.MQTT_PASSWORD !== undefined) mqtt.password = raw.MQTT_PASSWORD;
   if (raw.MQTT_URL !== undefined) {
-    mqtt.external = raw.MQTT_TLS_CA === undefined ? { url: raw.MQTT_URL } : { url: raw.MQTT_URL, caFile: raw.MQTT_TLS_CA };
+    mqtt.external = { url: raw.MQTT_URL, ack: raw.MQTT_EXTERNAL_ACK };
+    if (raw.MQTT_TLS_CA !== undefined) mqtt.external.caFile = raw.MQTT_TLS_CA;
   } else {
     mqtt.embedded = { host: raw.MQTT_HOST, port: raw.MQTT_PORT };
     if (raw.MQTTS_PORT !== undefined && raw.MQTT_TLS_CERT !== undefined && raw.MQTT_TLS_KEY !== undefined) {

@@ -131,8 +131,9 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const ingest = new UplinkIngest({
       store: new EventStore(database.sqlite),
       logger,
-      durability: config.mqtt.embedded !== undefined ? walFsync
-        : syncBehind(walFsync, (err) => logger.error({ err }, 'WAL fsync behind the external broker failed; the next commit tries again')),
+      durability: config.mqtt.external?.ack === 'committed'
+        ? syncBehind(walFsync, (err) => logger.fatal({ err }, 'WAL fsync failed: uplinks are no longer acknowledged to the broker, which keeps them; restart the controller once the disk is sound'))
+        : walFsync,
       consumer: {
         beforeCommit: (u) => {
           if (u.kind === 'badge') access?.service.answerEarly(u);
@@ -151,7 +152,11 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
         },
       },
     });
-    stops.push(() => ingest.flush());
+    stops.push(async () => {
+      ingest.flush();
+      // What was just committed is on disk before the WAL's descriptor and the database close.
+      await walFsync.durable().catch((err: unknown) => logger.error({ err }, 'last WAL fsync at shutdown failed'));
+    });
 
     const controllerPassword = config.mqtt.password ?? randomBytes(24).toString('base64url');
     let mqttUrl: string;

@@ -126,20 +126,29 @@ export class WalFsync implements DeferredDurability {
 }
 
 /**
- * The same commits, answered as soon as they are committed, with the fsync following behind them.
- * For the ingest behind an external broker: that broker has already acknowledged the uplink to
- * its device and keeps its own queue in memory (Mosquitto saves it every `autosave_interval`, a
- * minute by default), so waiting for the disk before the controller's PUBACK protects nothing
- * against a power cut, while it halves what the gateway's single, one-at-a-time session can take
- * (mqtt.js reads the next uplink only once the previous one is acknowledged). A committed uplink
- * survives a crash of the controller's process all the same: it is in the WAL.
+ * The same commits, answered as soon as they are committed, with the fsync following right behind:
+ * for the ingest behind an external broker when the operator chose MQTT_EXTERNAL_ACK=committed.
+ * The gateway's session there reads the next uplink only once the previous one is acknowledged
+ * (mqtt.js), so waiting for the disk as well halves what it can take. A committed uplink survives a
+ * crash of the controller's process (it is in the WAL); a power cut of the controller's host can
+ * lose the last milliseconds, which the broker no longer holds. Once an fsync has failed, nothing
+ * is acknowledged any more (every later `durable()` rejects with that error, reported once): on
+ * Linux a failed fsync may have dropped the frames it was writing and the next one can succeed
+ * regardless, so the uplinks stay in the broker's queue until the controller is restarted.
  */
 export function syncBehind(durability: DeferredDurability, onSyncError: (err: unknown) => void): DeferredDurability {
+  let failed: { err: unknown } | undefined;
+  const fail = (err: unknown): void => {
+    if (failed !== undefined) return; // every commit waiting on that fsync fails with it: one report
+    failed = { err };
+    onSyncError(err);
+  };
   return {
     commitDeferred: (work) => durability.commitDeferred(work),
     heldUntil: () => durability.heldUntil(),
     durable: () => {
-      durability.durable().catch(onSyncError);
+      if (failed !== undefined) return Promise.reject(failed.err);
+      durability.durable().catch(fail); // WalFsync gives a commit made during an fsync the next one
       return Promise.resolve();
     },
   };

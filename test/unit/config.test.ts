@@ -27,8 +27,14 @@ describe('config', () => {
     expect(problemsOf({ MQTT_URL: 'mqtt://broker:1883' })).toEqual([expect.stringMatching(/MQTT_PASSWORD: required/)]);
     const c = loadConfig({ MQTT_URL: 'mqtts://broker:8883', MQTT_PASSWORD: 'secret' });
     expect(c.mqtt.embedded).toBeUndefined();
-    expect(c.mqtt.external).toEqual({ url: 'mqtts://broker:8883' });
+    expect(c.mqtt.external).toEqual({ url: 'mqtts://broker:8883', ack: 'synced' });
     expect(problemsOf({ MQTT_URL: 'http://broker', MQTT_PASSWORD: 'x' })[0]).toMatch(/MQTT_URL: must match pattern/);
+  });
+
+  it('acknowledges to an external broker once on disk, unless told once committed (MQTT_EXTERNAL_ACK)', () => {
+    const external = { MQTT_URL: 'mqtt://broker:1883', MQTT_PASSWORD: 'secret' };
+    expect(loadConfig({ ...external, MQTT_EXTERNAL_ACK: 'committed' }).mqtt.external?.ack).toBe('committed');
+    expect(problemsOf({ ...external, MQTT_EXTERNAL_ACK: 'later' })[0]).toMatch(/MQTT_EXTERNAL_ACK/);
   });
 
   it('reports every problem at once', () => {
