@@ -63,7 +63,14 @@ export async function startBadgeWorld(broker: BadgeBroker, devices: number, badg
     await provisionDevices(ctl, loadIds, { register: true, provision: false }); // the controller must know them; Mosquitto checks them
     await createBadgeHolder(ctl, badge.uid, badge.pin);
     const started = ctl;
-    return { pid: ctl.pid, mqttUrl: mosquitto.url, readers, loadSecrets, dispose: async () => { await started.dispose(); await mosquitto.stop(); } };
+    const dispose = async (): Promise<void> => {
+      try {
+        await started.dispose();
+      } finally {
+        await mosquitto.stop();
+      }
+    };
+    return { pid: ctl.pid, mqttUrl: mosquitto.url, readers, loadSecrets, dispose };
   } catch (err) {
     await ctl?.dispose();
     await mosquitto.stop();

@@ -21,16 +21,20 @@ function answerBadges(aedes: Aedes): void {
   aedes.on('publish', (packet, client) => {
     const topic = client === null ? null : parseTopic(packet.topic);
     if (topic === null || topic.direction !== 'up' || topic.kind !== 'badge') return;
-    let badge: { bootId: string; seq: number };
+    let badge: unknown;
     try {
-      badge = JSON.parse(packet.payload.toString('utf8')) as typeof badge; // the bench's own readers: not validated
+      badge = JSON.parse(packet.payload.toString('utf8'));
     } catch {
       return;
     }
+    // Only what the answer names is checked: the floor stays the least a controller could do.
+    if (typeof badge !== 'object' || badge === null) return;
+    const { bootId, seq } = badge as Record<string, unknown>;
+    if (typeof bootId !== 'string' || typeof seq !== 'number') return;
     const issuedAt = Date.now();
     const answer: AccessDownlink = {
       v: PROTOCOL_VERSION, nonce: randomBytes(16).toString('base64url'), issuedAt, expiresAt: issuedAt + rawBrokerDefaults.answerTtlMs,
-      grant: true, reason: 'granted', unlockMs: 3_000, inReplyTo: { bootId: badge.bootId, seq: badge.seq },
+      grant: true, reason: 'granted', unlockMs: 3_000, inReplyTo: { bootId, seq },
     };
     aedes.publish({
       cmd: 'publish', topic: downlinkTopic(topic.site, topic.deviceId, 'access'), payload: Buffer.from(JSON.stringify(answer)),

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import type { TimerSet } from './clock.js';
@@ -179,7 +180,7 @@ export class MqttLink {
 
   #onConnect(client: MqttClient): void {
     // As the protocol asks of readers (section 1): a badge must not wait for the ACK of the packet before it.
-    (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+    if (client.stream instanceof Socket) client.stream.setNoDelay(true); // plain TCP and TLS (TLSSocket) alike
     const gen = ++this.#gen;
     this.#backoff.reset();
     client.subscribe(this.o.downlinkFilter, { qos: 1 }, (err) => {

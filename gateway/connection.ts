@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { IngestResult } from '../controller/events/event-store.js';
@@ -72,7 +73,7 @@ export class GatewayConnection {
     client.on('connect', () => {
       // A new socket on every (re)connection. Without TCP_NODELAY a small write (a door's access
       // answer) waits for the ACK of the previous one, which the broker delays up to 40 ms.
-      (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+      if (client.stream instanceof Socket) client.stream.setNoDelay(true); // TLS too (TLSSocket); WebSocket URLs are not accepted (config)
       opts.logger.info({ url: opts.url, mode: opts.mode }, 'gateway connected to the broker');
     });
     await new Promise<void>((resolve, reject) => {

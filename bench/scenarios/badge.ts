@@ -70,15 +70,15 @@ export async function measureBadges(ctx: BenchContext, params: BadgeParams = bad
       const seconds = (after.at - before.at) / 1000;
       const background = (after.acked - before.acked) / seconds;
       const rtts = [...result.rttMs, ...Array.from({ length: result.lost }, () => Number.POSITIVE_INFINITY)];
+      const label = broker === 'embedded' ? 'badge' : `badge (${broker})`;
       if (background < 0.95 * params.backgroundRate) {
-        problems.push(`badge: the background ran at ${Math.round(background)} msg/s, not the ${params.backgroundRate} asked: the round trips were measured under less load`);
+        problems.push(`${label}: the background ran at ${Math.round(background)} msg/s, not the ${params.backgroundRate} asked: the round trips were measured under less load`);
       }
-      if (result.lost > 0) problems.push(`badge: ${result.lost} of ${result.sent} badges got no answer within 3 s (counted as infinitely slow)`);
-      if (final.failed > 0 || final.disconnected > 0) problems.push(`badge: background devices failed ${final.failed}, dropped ${final.disconnected}`);
+      if (result.lost > 0) problems.push(`${label}: ${result.lost} of ${result.sent} badges got no answer within 3 s (counted as infinitely slow)`);
+      if (final.failed > 0 || final.disconnected > 0) problems.push(`${label}: background devices failed ${final.failed}, dropped ${final.disconnected}`);
       const reasons = Object.entries(result.reasons).map(([r, n]) => `${r} ${n}`).join(', ');
       const st = result.stages;
       const pp = (v: number[]) => `p50 ${round(percentile(v, 50), 1)} / p99 ${round(percentile(v, 99), 1)} ms`;
-      const label = broker === 'embedded' ? 'badge' : `badge (${broker})`;
       notes.push(`${label} stages: uplink → PUBACK (stored) ${pp(st.ackMs)}; uplink → decision issued ${pp(st.decidedMs)}; ` +
         `decision issued → at the reader ${pp(st.downlinkMs)} (the last two from the answer's issuedAt, 1 ms resolution)`);
       notes.push(`${label}: ${result.sent.toLocaleString('en-US')} badges from ${readers.length} readers (${reasons}); p99.9 ` +

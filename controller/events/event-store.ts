@@ -72,6 +72,6 @@ export class EventStore {
    * A service's own transaction inside becomes a savepoint.
    */
   inTransaction<T>(work: () => T): T {
-    return this.#inTransaction(work) as T;
+    return this.#inTransaction(work) as T; // the wrapper returns what work returned
   }
 }

@@ -3,6 +3,7 @@ import { Aedes } from 'aedes';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayConnection } from '../../gateway/connection.js';
+import { mosquittoAvailable, startMosquitto, type RunningMosquitto } from '../support/mosquitto.js';
 import { eventually } from '../support/mqtt-device.js';
 
 /**
@@ -15,10 +16,13 @@ describe('gateway connection: TCP_NODELAY', () => {
   let server: Server | undefined;
   let broker: Aedes | undefined;
   let gateway: GatewayConnection | undefined;
+  let mosquitto: RunningMosquitto | undefined;
 
   afterEach(async () => {
     vi.restoreAllMocks();
     await gateway?.stop();
+    await mosquitto?.stop();
+    mosquitto = undefined;
     await new Promise<void>((resolve) => (broker === undefined ? resolve() : broker.close(() => resolve())));
     await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
     gateway = undefined;
@@ -53,5 +57,18 @@ describe('gateway connection: TCP_NODELAY', () => {
     await eventually(() => gateway?.connected === true && toBroker().length === 2, 'the gateway reconnected with TCP_NODELAY again', 5_000);
     const [first, second] = toBroker();
     expect(second).not.toBe(first);
+  });
+
+  it.skipIf(!mosquittoAvailable())('sets it on the external broker path too (MQTT 5, persistent session, Mosquitto)', async () => {
+    const password = 'controller-secret-for-the-test';
+    const broker = await startMosquitto({ site: 'menil-flin', controllerUsername: 'controller', users: [{ username: 'controller', password }] });
+    mosquitto = broker;
+    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    gateway = new GatewayConnection({
+      url: broker.url, site: 'menil-flin', username: 'controller', password, clientId: 'controller',
+      mode: 'external', ingest: () => Promise.resolve({ status: 'duplicate' }), onStatus: () => {}, logger: pino({ level: 'silent' }),
+    });
+    await gateway.start();
+    expect(noDelay.mock.contexts.some((s, i) => (s as Socket).remotePort === broker.port && noDelay.mock.calls[i]?.[0] === true)).toBe(true);
   });
 });
