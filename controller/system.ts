@@ -74,7 +74,10 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const database = openDatabase(config.dbFile, { synchronous: config.dbSynchronous });
     stops.push(() => database.close());
     // The ingest's and the decision log's commits are synced off the event loop, so doors never wait for the disk.
-    const walFsync = new WalFsync({ sqlite: database.sqlite, file: config.dbFile, synchronous: config.dbSynchronous });
+    const walFsync = new WalFsync({
+      sqlite: database.sqlite, file: config.dbFile, synchronous: config.dbSynchronous,
+      onFailure: (err) => logger.fatal({ err }, 'WAL fsync failed: nothing is acknowledged any more (devices and the broker keep their uplinks); restart the controller once the disk is sound'),
+    });
     stops.push(() => walFsync.close());
     const checkpointer = new WalCheckpointer({
       sqlite: database.sqlite, file: config.dbFile, logger: logger.child({ module: 'db' }),
@@ -131,9 +134,7 @@ export async function startSystem(config: Config, logger: Logger, clock: () => n
     const ingest = new UplinkIngest({
       store: new EventStore(database.sqlite),
       logger,
-      durability: config.mqtt.external?.ack === 'committed'
-        ? syncBehind(walFsync, (err) => logger.fatal({ err }, 'WAL fsync failed: uplinks are no longer acknowledged to the broker, which keeps them; restart the controller once the disk is sound'))
-        : walFsync,
+      durability: config.mqtt.external?.ack === 'committed' ? syncBehind(walFsync) : walFsync,
       consumer: {
         beforeCommit: (u) => {
           if (u.kind === 'badge') access?.service.answerEarly(u);

@@ -18,6 +18,10 @@ export interface DeferredDurability {
  * only once that fsync completes. The durability is FULL's: a frame is either in the synced WAL,
  * or already checkpointed into the database file, which SQLite syncs before the WAL restarts.
  * Concurrent waiters share one fsync; one asked for during an fsync waits for the next.
+ * A failed fsync is final: on Linux it may have dropped the frames it was writing, and the next
+ * fsync can succeed regardless, so from then on `durable()` rejects with that error and nothing is
+ * acknowledged any more (devices keep their uplinks) until the controller restarts and SQLite
+ * recovers the database from what is really on disk.
  */
 export class WalFsync implements DeferredDurability {
   readonly #walFile: string | undefined;
@@ -30,13 +34,21 @@ export class WalFsync implements DeferredDurability {
   #closed = false;
   #commits = 0;
   #gate: Promise<void> | undefined;
+  #failure: { err: unknown } | undefined;
 
   /**
    * `synchronous` is the connection's setting: with NORMAL the operator chose not to pay for
    * power-loss durability, and nothing is synced here either.
    */
-  constructor(opts: { sqlite: Database.Database; file: string; synchronous: 'FULL' | 'NORMAL'; fsync?: typeof fsync }) {
+  readonly #onFailure: ((err: unknown) => void) | undefined;
+
+  constructor(opts: {
+    sqlite: Database.Database; file: string; synchronous: 'FULL' | 'NORMAL'; fsync?: typeof fsync;
+    /** Called once, at the first failed fsync (after which nothing is durable any more). */
+    onFailure?: (err: unknown) => void;
+  }) {
     this.#fsync = opts.fsync ?? fsync;
+    this.#onFailure = opts.onFailure;
     this.#walFile = opts.file === ':memory:' || opts.synchronous === 'NORMAL' ? undefined : `${opts.file}-wal`;
     this.#sqlite = opts.sqlite;
     this.#restore = `PRAGMA synchronous = ${opts.synchronous}`;
@@ -64,6 +76,7 @@ export class WalFsync implements DeferredDurability {
   durable(): Promise<void> {
     if (this.#walFile === undefined) return Promise.resolve();
     if (this.#closed) return Promise.reject(new Error('the database is closed'));
+    if (this.#failure !== undefined) return Promise.reject(this.#failure.err);
     return new Promise((resolve, reject) => {
       this.#waiting.push({ resolve, reject });
       if (!this.#busy) this.#sync();
@@ -109,9 +122,14 @@ export class WalFsync implements DeferredDurability {
     this.#busy = true;
     this.#fsync(fd, (err) => {
       this.#busy = false;
-      for (const w of batch) {
-        if (err === null) w.resolve();
-        else w.reject(err);
+      if (err !== null) {
+        if (this.#failure === undefined) {
+          this.#failure = { err };
+          this.#onFailure?.(err);
+        }
+        for (const w of [...batch, ...this.#waiting.splice(0)]) w.reject(err);
+      } else {
+        for (const w of batch) w.resolve();
       }
       if (this.#waiting.length > 0) this.#sync();
       else if (this.#closed) this.#closeFd();
@@ -132,16 +150,13 @@ export class WalFsync implements DeferredDurability {
  * (mqtt.js), so waiting for the disk as well halves what it can take. A committed uplink survives a
  * crash of the controller's process (it is in the WAL); a power cut of the controller's host can
  * lose the last milliseconds, which the broker no longer holds. Once an fsync has failed, nothing
- * is acknowledged any more (every later `durable()` rejects with that error, reported once): on
- * Linux a failed fsync may have dropped the frames it was writing and the next one can succeed
- * regardless, so the uplinks stay in the broker's queue until the controller is restarted.
+ * is acknowledged any more (every later `durable()` rejects with that error, as WalFsync's own):
+ * the uplinks stay in the broker's queue until the controller is restarted.
  */
-export function syncBehind(durability: DeferredDurability, onSyncError: (err: unknown) => void): DeferredDurability {
+export function syncBehind(durability: DeferredDurability): DeferredDurability {
   let failed: { err: unknown } | undefined;
   const fail = (err: unknown): void => {
-    if (failed !== undefined) return; // every commit waiting on that fsync fails with it: one report
-    failed = { err };
-    onSyncError(err);
+    failed ??= { err }; // reported by WalFsync's onFailure, once
   };
   return {
     commitDeferred: (work) => durability.commitDeferred(work),

@@ -91,13 +91,23 @@ describe('commits synced off the event loop (WalFsync), on a real SQLite file', 
     await expect(wal.durable()).rejects.toThrow('the database is closed');
   });
 
-  it('fails the callers, not the process, when the fsync fails', async () => {
-    const failing = ((_fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
-      setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
+  it('fails the callers, not the process, when the fsync fails, and answers nobody after it', async () => {
+    let calls = 0;
+    // Fails once; a later fsync would succeed, as Linux lets it after a writeback error dropped pages.
+    const failingOnce = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      calls++;
+      if (calls === 1) setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })));
+      else fsync(fd, cb);
     }) as typeof fsync;
-    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: failing });
+    const failures: unknown[] = [];
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: failingOnce, onFailure: (err) => failures.push(err) });
     const committer = new GroupCommitter<string, string>((items) => wal.commitDeferred(() => items), { durable: () => wal.durable() });
     await expect(committer.submit('x')).rejects.toThrow('EIO');
+    // The failure is final: the frames it was writing may be gone, so nothing later is acknowledged.
+    await expect(committer.submit('y')).rejects.toThrow('EIO');
+    await expect(wal.durable()).rejects.toThrow('EIO');
+    expect(calls).toBe(1);
+    expect(failures).toHaveLength(1); // reported once, for the operator
     wal.close();
   });
 
@@ -111,9 +121,9 @@ describe('commits synced off the event loop (WalFsync), on a real SQLite file', 
       if (next === undefined) throw new Error('no fsync under way');
       next(err);
     };
-    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: heldFsync });
     const failures: unknown[] = [];
-    const behind = syncBehind(wal, (err) => failures.push(err));
+    const wal = new WalFsync({ sqlite: open.sqlite, file, synchronous: 'FULL', fsync: heldFsync, onFailure: (err) => failures.push(err) });
+    const behind = syncBehind(wal);
     const insert = open.sqlite.prepare('INSERT INTO t (v) VALUES (?)');
     const committer = new GroupCommitter<string, number>(
       (items) => behind.commitDeferred(() => open.sqlite.transaction(() => items.map((v) => Number(insert.run(v).lastInsertRowid)))()),
@@ -133,10 +143,9 @@ describe('commits synced off the event loop (WalFsync), on a real SQLite file', 
     expect(await committer.submit('c')).toBe(3);
     finishSync(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
     await eventually(() => failures.length === 1, 'the failed fsync reported', 2_000);
-    await eventually(() => syncs.length === 1, 'the fsync asked for by the third commit', 2_000);
-    finishSync(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
     await expect(committer.submit('d')).rejects.toThrow('EIO');
     await new Promise((r) => setTimeout(r, 20));
+    expect(syncs).toHaveLength(0); // the third commit's wait failed with it: no fsync is tried after a failure
     expect(failures).toHaveLength(1);
     expect(String(failures[0])).toContain('EIO');
     wal.close();
