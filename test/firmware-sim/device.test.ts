@@ -1,10 +1,10 @@
-import { Socket } from 'node:net';
 import type { MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { downlinkTopic, parseStatus, parseUplink, statusTopic, uplinkTopic } from '../../gateway/protocol/index.js';
 import { ManualClock } from '../../firmware-sim/clock.js';
 import { BrokerRefusedError, DeviceStoppedError, SimDevice, UplinkDroppedError, type SimDeviceOptions } from '../../firmware-sim/device.js';
 import { SimReader } from '../../firmware-sim/reader.js';
+import { watchNoDelay } from '../support/no-delay.js';
 import { command, connectController, nextEvent, settle, SITE, startTestBroker, until, type TestBroker } from './harness.js';
 
 const DEVICE = { id: 'sim-dev-1', secret: 'sim-dev-1-secret' };
@@ -37,13 +37,12 @@ describe('SimDevice', () => {
 
   it('connect: turns Nagle off on its socket, as the protocol asks of readers', async () => {
     broker = await startTestBroker({ passwords });
-    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    const noDelay = watchNoDelay();
     try {
       await device().start();
-      const port = broker.port;
-      expect(noDelay.mock.contexts.some((s, i) => (s as Socket).remotePort === port && noDelay.mock.calls[i]?.[0] === true)).toBe(true);
+      expect(noDelay.turnedOffTo(broker.port)).toHaveLength(1);
     } finally {
-      noDelay.mockRestore();
+      noDelay.restore();
     }
   });
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayConnection } from '../../gateway/connection.js';
 import { mosquittoAvailable, startMosquitto, type RunningMosquitto } from '../support/mosquitto.js';
 import { eventually } from '../support/mqtt-device.js';
+import { watchNoDelay } from '../support/no-delay.js';
 
 /**
  * The controller's own MQTT socket carries the doors' access answers: with Nagle's algorithm on, a
@@ -12,6 +13,11 @@ import { eventually } from '../support/mqtt-device.js';
  * (measured through Mosquitto: every answer 42 ms late). The gateway turns it off on every socket
  * it opens, reconnections included.
  */
+const gatewayTo = (url: string, password: string, mode: 'embedded' | 'external'): GatewayConnection => new GatewayConnection({
+  url, site: 'menil-flin', username: 'controller', password, clientId: 'controller', mode,
+  ingest: () => Promise.resolve({ status: 'duplicate' }), onStatus: () => {}, logger: pino({ level: 'silent' }),
+});
+
 describe('gateway connection: TCP_NODELAY', () => {
   let server: Server | undefined;
   let broker: Aedes | undefined;
@@ -42,13 +48,10 @@ describe('gateway connection: TCP_NODELAY', () => {
     await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
     const port = (listening.address() as AddressInfo).port;
 
-    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
-    const toBroker = () => noDelay.mock.contexts.filter((s, i) => (s as Socket).remotePort === port && noDelay.mock.calls[i]?.[0] === true);
+    const noDelay = watchNoDelay();
+    const toBroker = () => noDelay.turnedOffTo(port);
 
-    gateway = new GatewayConnection({
-      url: `mqtt://127.0.0.1:${port}`, site: 'menil-flin', username: 'controller', password: 'unchecked', clientId: 'controller',
-      mode: 'embedded', ingest: () => Promise.resolve({ status: 'duplicate' }), onStatus: () => {}, logger: pino({ level: 'silent' }),
-    });
+    gateway = gatewayTo(`mqtt://127.0.0.1:${port}`, 'unchecked', 'embedded');
     await gateway.start();
     expect(toBroker()).toHaveLength(1);
 
@@ -63,12 +66,9 @@ describe('gateway connection: TCP_NODELAY', () => {
     const password = 'controller-secret-for-the-test';
     const broker = await startMosquitto({ site: 'menil-flin', controllerUsername: 'controller', users: [{ username: 'controller', password }] });
     mosquitto = broker;
-    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
-    gateway = new GatewayConnection({
-      url: broker.url, site: 'menil-flin', username: 'controller', password, clientId: 'controller',
-      mode: 'external', ingest: () => Promise.resolve({ status: 'duplicate' }), onStatus: () => {}, logger: pino({ level: 'silent' }),
-    });
+    const noDelay = watchNoDelay();
+    gateway = gatewayTo(broker.url, password, 'external');
     await gateway.start();
-    expect(noDelay.mock.contexts.some((s, i) => (s as Socket).remotePort === broker.port && noDelay.mock.calls[i]?.[0] === true)).toBe(true);
+    expect(noDelay.turnedOffTo(broker.port)).toHaveLength(1);
   });
 });
